@@ -1,0 +1,64 @@
+// One error type for the whole runtime: a string code a program can switch on, a message a person
+// can act on, and the HTTP status the code maps to (as tRPC's getHTTPStatusCode does).
+
+export const ERROR_STATUS = {
+  bad_request: 400,
+  validation_failed: 422,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  invalid_transition: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  database_locked: 503,
+  unavailable: 503,
+  config_invalid: 500,
+  internal: 500,
+} as const
+
+export type ErrorCode = keyof typeof ERROR_STATUS
+
+export interface ErrorIssue {
+  path: string
+  message: string
+}
+
+export class AtlasError extends Error {
+  readonly code: ErrorCode
+  readonly issues: ErrorIssue[]
+  readonly details: Record<string, unknown>
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { issues?: ErrorIssue[]; details?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause })
+    this.name = 'AtlasError'
+    this.code = code
+    this.issues = options.issues ?? []
+    this.details = options.details ?? {}
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code]
+  }
+
+  toJSON(): { code: ErrorCode; message: string; issues?: ErrorIssue[]; details?: Record<string, unknown> } {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.issues.length > 0 ? { issues: this.issues } : {}),
+      ...(Object.keys(this.details).length > 0 ? { details: this.details } : {}),
+    }
+  }
+}
+
+/** Turns anything thrown into an AtlasError; unknown failures become `internal` and keep the cause. */
+export function toAtlasError(error: unknown): AtlasError {
+  if (error instanceof AtlasError) return error
+  const message = error instanceof Error ? error.message : String(error)
+  return new AtlasError('internal', message, { cause: error })
+}

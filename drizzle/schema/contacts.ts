@@ -1,0 +1,36 @@
+// Customers (contacts) and the identities that find them again: a widget visitor id, an email, a phone.
+import { jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { createdAt, id, updatedAt } from './columns.ts'
+import { tenants } from './tenants.ts'
+
+export const contacts = pgTable('contacts', {
+  id: id(),
+  tenantId: uuid()
+    .notNull()
+    .references(() => tenants.id, { onDelete: 'cascade' }),
+  name: text(),
+  email: text(),
+  phone: text(),
+  attributes: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+})
+
+export type IdentityKind = 'visitor' | 'email' | 'phone' | 'whatsapp' | 'messenger' | 'instagram'
+
+export const contactIdentities = pgTable(
+  'contact_identities',
+  {
+    id: id(),
+    tenantId: uuid()
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    contactId: uuid()
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    kind: text().$type<IdentityKind>().notNull(),
+    value: text().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('contact_identities_lookup').on(t.tenantId, t.kind, t.value)],
+)

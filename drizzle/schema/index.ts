@@ -1,0 +1,7 @@
+// The whole schema, as drizzle-kit and the database factory see it.
+export * from './channels.ts'
+export * from './contacts.ts'
+export * from './conversations.ts'
+export * from './library.ts'
+export * from './tenants.ts'
+export * from './tickets.ts'

@@ -1,0 +1,33 @@
+// Tenants (the companies using Atlas Desk) and the API keys their developers and operators use.
+import { integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { createdAt, id } from './columns.ts'
+
+export interface TenantSettings {
+  timeZone?: string
+  /** Overrides of the confidence gate for this tenant's agents. */
+  gate?: { auto?: number; review?: number; minMargin?: number }
+}
+
+export const tenants = pgTable('tenants', {
+  id: id(),
+  slug: text().notNull().unique(),
+  name: text().notNull(),
+  settings: jsonb().$type<TenantSettings>().notNull().default({}),
+  /** Next human ticket number (TKT-10001…), incremented under the tenant row lock. */
+  nextTicketNumber: integer().notNull().default(10001),
+  createdAt: createdAt(),
+})
+
+export const apiKeys = pgTable('api_keys', {
+  id: id(),
+  tenantId: uuid()
+    .notNull()
+    .references(() => tenants.id, { onDelete: 'cascade' }),
+  name: text().notNull(),
+  /** SHA-256 of the key; the key itself is shown once and never stored. */
+  keyHash: text().notNull().unique(),
+  /** The first characters of the key, so a person can tell keys apart. */
+  prefix: text().notNull(),
+  createdAt: createdAt(),
+  revokedAt: timestamp({ withTimezone: true }),
+})
