@@ -1,0 +1,59 @@
+// Pure helpers to start, persist and restore the ticket actor, and to read effects off a transition.
+// The host stores `persist()`'s JSON and later calls `restore()` then XState's pure `transition`.
+import { initialTransition, transition } from 'xstate'
+import {
+  TICKET_EFFECTS,
+  type TicketContext,
+  type TicketEffect,
+  type TicketEvent,
+  type TicketInput,
+  type TicketState,
+  ticketMachine,
+} from './ticket.machine.ts'
+
+export type TicketSnapshot = ReturnType<typeof ticketMachine.resolveState>
+
+export interface PersistedTicket {
+  value: TicketState
+  context: TicketContext
+}
+
+export interface Step {
+  snapshot: TicketSnapshot
+  effects: TicketEffect[]
+  /** False when the event matched no transition (stale, out of order, or not allowed here). */
+  changed: boolean
+}
+
+const effectTypes = new Set<string>(TICKET_EFFECTS)
+
+export function startTicket(input: TicketInput): Step {
+  const [snapshot, actions] = initialTransition(ticketMachine, input)
+  return { snapshot, effects: toEffects(actions), changed: true }
+}
+
+export function applyTicketEvent(snapshot: TicketSnapshot, event: TicketEvent): Step {
+  // A finished actor accepts nothing; XState's `transition` would still run root-level handlers.
+  if (snapshot.status === 'done') return { snapshot, effects: [], changed: false }
+  const [next, actions] = transition(ticketMachine, snapshot, event)
+  // XState returns the very same snapshot object when no transition was enabled.
+  return { snapshot: next, effects: toEffects(actions), changed: next !== snapshot }
+}
+
+export function persistTicket(snapshot: TicketSnapshot): PersistedTicket {
+  return { value: snapshot.value as TicketState, context: snapshot.context }
+}
+
+export function restoreTicket(persisted: PersistedTicket): TicketSnapshot {
+  return ticketMachine.resolveState({ value: persisted.value, context: persisted.context })
+}
+
+export function stateOf(snapshot: TicketSnapshot): TicketState {
+  return snapshot.value as TicketState
+}
+
+function toEffects(actions: ReadonlyArray<{ type: string; params?: unknown }>): TicketEffect[] {
+  return actions
+    .filter((action) => effectTypes.has(action.type))
+    .map((action) => ({ type: action.type, params: action.params }) as TicketEffect)
+}

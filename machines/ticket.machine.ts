@@ -1,0 +1,509 @@
+// The ticket lifecycle as a pure XState v5 machine. It never does I/O: it decides the next state and
+// names the effects it wants (start an agent turn, queue a reply, store a draft, schedule a timer);
+// the host (machines/host) persists the snapshot and turns those effects into rows and pg-boss jobs.
+//
+//   new → triaging → bot_handled | awaiting_approval | pending → in_progress → resolved → closed
+//
+// `owner` says who answers the customer's next message: the bot (an agent turn starts) or a human
+// (the message waits in a person's queue). Take-over and hand-back move it; escalation gives it to
+// humans. Timers are not XState `after` delays (those are not persisted): the machine asks for a
+// durable timer with a token, and a TIMER event whose token is no longer current is stale and ignored.
+import { assign, enqueueActions, setup } from 'xstate'
+import type { Citation } from '../drizzle/schema/conversations.ts'
+
+export const TICKET_MACHINE_VERSION = 1
+
+export type TicketState =
+  | 'new'
+  | 'triaging'
+  | 'bot_handled'
+  | 'awaiting_approval'
+  | 'pending'
+  | 'in_progress'
+  | 'resolved'
+  | 'closed'
+
+export type Owner = 'bot' | 'human'
+export type GateAction = 'auto' | 'review' | 'escalate'
+export type TimerName = 'autoClose'
+
+export interface TicketContext {
+  ticketId: string
+  owner: Owner
+  assignee: string | null
+  /** Agent turns started so far; the turn in flight is `pendingTurn`. */
+  turn: number
+  pendingTurn: number | null
+  /** The customer wrote last and nobody has answered yet. */
+  unanswered: boolean
+  lastCustomerMessageId: string | null
+  category: string | null
+  intent: string | null
+  urgency: string | null
+  lastDecision: { turn: number; agent: string; action: GateAction; confidence: number } | null
+  /** The draft waiting for approval, if any. */
+  draftId: string | null
+  escalation: { reason: string } | null
+  /** Current token per durable timer; a TIMER event with another token is stale. */
+  timers: Partial<Record<TimerName, number>>
+  timerSeq: number
+  /** How long a resolved ticket waits before it closes itself (a timer job, not an XState delay). */
+  autoCloseSeconds: number
+}
+
+export interface TicketInput {
+  ticketId: string
+  autoCloseSeconds?: number
+}
+
+export interface ReplyPayload {
+  messageId: string
+  body: string
+  citations: Citation[]
+}
+
+export type TicketEvent =
+  | { type: 'CUSTOMER_MESSAGE'; messageId: string }
+  | {
+      type: 'AGENT_DECIDED'
+      turn: number
+      decisionId: string
+      agent: string
+      action: GateAction
+      confidence: number
+      reason: string
+      category: string | null
+      intent: string | null
+      urgency: string | null
+      /** The answer: sent as is when `auto`, stored as a draft when `review`. */
+      reply: ReplyPayload | null
+      draftId: string | null
+    }
+  | { type: 'AGENT_FAILED'; turn: number; error: string }
+  | { type: 'REPLY_DELIVERED'; messageId: string }
+  | { type: 'REPLY_FAILED'; messageId: string; error: string }
+  | { type: 'DRAFT_APPROVE'; draftId: string; messageId: string; by: string }
+  | { type: 'DRAFT_SEND'; draftId: string; messageId: string; text: string; by: string }
+  | { type: 'DRAFT_REJECT'; draftId: string; by: string; reason?: string }
+  | { type: 'HUMAN_REPLY'; messageId: string; text: string; by: string }
+  | { type: 'TAKE_OVER'; by: string }
+  | { type: 'HAND_BACK'; by: string }
+  | { type: 'ASSIGN'; assignee: string | null; by: string }
+  | { type: 'MARK_PENDING'; by: string; reason?: string }
+  | { type: 'RESOLVE'; by: string }
+  | { type: 'REOPEN'; by: string }
+  | { type: 'CLOSE'; by: string }
+  | { type: 'TIMER'; timer: TimerName; token: number }
+
+export type TicketEventType = TicketEvent['type']
+type EventOf<T extends TicketEventType> = Extract<TicketEvent, { type: T }>
+
+/** Effects the host runs in the transaction that persists the transition. */
+export interface TicketEffects {
+  startTurn: { turn: number; messageId: string | null }
+  recordDecision: Omit<EventOf<'AGENT_DECIDED'>, 'type' | 'reply'> & { citations: Citation[] }
+  queueReply: {
+    messageId: string
+    body: string
+    citations: Citation[]
+    author: 'bot' | 'human'
+    authorRef: string
+    replyToId: string | null
+    idempotencyKey: string
+    draftId: string | null
+  }
+  storeDraft: { draftId: string; decisionId: string; body: string; citations: Citation[]; confidence: number }
+  settleDraft: { draftId: string; status: 'sent' | 'rejected' | 'superseded'; by: string | null; sentMessageId: string | null }
+  scheduleTimer: { timer: TimerName; token: number; delaySeconds: number }
+}
+export type TicketEffect = { [K in keyof TicketEffects]: { type: K; params: TicketEffects[K] } }[keyof TicketEffects]
+export const TICKET_EFFECTS = [
+  'startTurn',
+  'recordDecision',
+  'queueReply',
+  'storeDraft',
+  'settleDraft',
+  'scheduleTimer',
+] as const satisfies readonly (keyof TicketEffects)[]
+
+const DEFAULT_AUTO_CLOSE_SECONDS = 4 * 24 * 3600
+
+// Effects are declared, never executed here: the host reads them from `transition()`'s result.
+const declared = <P>() => (_: unknown, _params: P) => {}
+
+export const ticketMachine = setup({
+  types: {
+    context: {} as TicketContext,
+    events: {} as TicketEvent,
+    input: {} as TicketInput,
+  },
+  actions: {
+    startTurn: declared<TicketEffects['startTurn']>(),
+    recordDecision: declared<TicketEffects['recordDecision']>(),
+    queueReply: declared<TicketEffects['queueReply']>(),
+    storeDraft: declared<TicketEffects['storeDraft']>(),
+    settleDraft: declared<TicketEffects['settleDraft']>(),
+    scheduleTimer: declared<TicketEffects['scheduleTimer']>(),
+
+    noteCustomerMessage: assign(({ event }) => {
+      const { messageId } = event as EventOf<'CUSTOMER_MESSAGE'>
+      return { unanswered: true, lastCustomerMessageId: messageId }
+    }),
+    beginTurn: assign(({ context }) => ({ turn: context.turn + 1, pendingTurn: context.turn + 1 })),
+    takeDecision: assign(({ event }) => {
+      const e = event as EventOf<'AGENT_DECIDED'>
+      return {
+        pendingTurn: null,
+        category: e.category,
+        intent: e.intent,
+        urgency: e.urgency,
+        lastDecision: { turn: e.turn, agent: e.agent, action: e.action, confidence: e.confidence },
+      }
+    }),
+    answered: assign({ unanswered: false }),
+    keepDraft: assign(({ event }) => ({ draftId: (event as EventOf<'AGENT_DECIDED'>).draftId })),
+    dropDraft: assign({ draftId: null }),
+    supersedeDraft: enqueueActions(({ context, enqueue }) => {
+      if (!context.draftId) return
+      enqueue({
+        type: 'settleDraft',
+        params: { draftId: context.draftId, status: 'superseded', by: null, sentMessageId: null },
+      })
+      enqueue.assign({ draftId: null })
+    }),
+    escalate: assign(({ event }) => ({
+      owner: 'human' as const,
+      pendingTurn: null,
+      escalation: { reason: escalationReason(event) },
+    })),
+    toHuman: assign(({ context, event }) => ({
+      owner: 'human' as const,
+      pendingTurn: null,
+      escalation: null,
+      // Taking over claims the ticket; replying or reopening claims it only if nobody has it yet.
+      assignee:
+        event.type === 'TAKE_OVER'
+          ? event.by
+          : (context.assignee ?? (event.type === 'HUMAN_REPLY' || event.type === 'REOPEN' ? event.by : null)),
+    })),
+    toBot: assign({ owner: 'bot' as const, escalation: null }),
+    setAssignee: assign(({ event }) => ({ assignee: (event as EventOf<'ASSIGN'>).assignee })),
+    armAutoClose: assign(({ context }) => ({
+      timerSeq: context.timerSeq + 1,
+      timers: { ...context.timers, autoClose: context.timerSeq + 1 },
+    })),
+    disarmAutoClose: assign(({ context }) => {
+      const { autoClose: _dropped, ...rest } = context.timers
+      return { timers: rest }
+    }),
+  },
+  guards: {
+    currentTurn: ({ context, event }) => 'turn' in event && event.turn === context.pendingTurn,
+    decidedAuto: ({ context, event }) =>
+      event.type === 'AGENT_DECIDED' && event.turn === context.pendingTurn && event.action === 'auto' && !!event.reply,
+    decidedReview: ({ context, event }) =>
+      event.type === 'AGENT_DECIDED' &&
+      event.turn === context.pendingTurn &&
+      event.action === 'review' &&
+      !!event.reply &&
+      !!event.draftId,
+    currentDraft: ({ context, event }) => 'draftId' in event && event.draftId === context.draftId,
+    botOwns: ({ context }) => context.owner === 'bot',
+    humanOwns: ({ context }) => context.owner === 'human',
+    humanOwnsAndUnanswered: ({ context }) => context.owner === 'human' && context.unanswered,
+    currentAutoCloseTimer: ({ context, event }) =>
+      event.type === 'TIMER' && event.timer === 'autoClose' && context.timers.autoClose === event.token,
+  },
+}).createMachine({
+  id: 'ticket',
+  context: ({ input }) => ({
+    ticketId: input.ticketId,
+    owner: 'bot',
+    assignee: null,
+    turn: 0,
+    pendingTurn: null,
+    unanswered: false,
+    lastCustomerMessageId: null,
+    category: null,
+    intent: null,
+    urgency: null,
+    lastDecision: null,
+    draftId: null,
+    escalation: null,
+    timers: {},
+    timerSeq: 0,
+    autoCloseSeconds: input.autoCloseSeconds ?? DEFAULT_AUTO_CLOSE_SECONDS,
+  }),
+  initial: 'new',
+  // Operator events valid in every live state; states below refine or override them.
+  on: {
+    ASSIGN: { actions: 'setAssignee' },
+    TAKE_OVER: { target: '.in_progress', actions: ['toHuman', ...dropPendingDraft()] },
+    HUMAN_REPLY: { target: '.in_progress', actions: ['toHuman', ...dropPendingDraft(), ...humanReply()] },
+    MARK_PENDING: { target: '.pending', actions: [...dropPendingDraft(), 'escalate'] },
+    RESOLVE: { target: '.resolved', actions: [...dropPendingDraft(), assign({ pendingTurn: null })] },
+    CLOSE: { target: '.closed', actions: [...dropPendingDraft(), assign({ pendingTurn: null })] },
+    // A reply that could not be delivered after all retries: a human has to look.
+    REPLY_FAILED: { guard: 'botOwns', target: '.pending', actions: 'escalate' },
+  },
+  states: {
+    new: {
+      on: {
+        CUSTOMER_MESSAGE: { target: 'triaging', actions: ['noteCustomerMessage', 'beginTurn', startTurn()] },
+      },
+    },
+    triaging: {
+      on: {
+        // A newer message supersedes the turn in flight: its late decision will be stale.
+        CUSTOMER_MESSAGE: { target: 'triaging', reenter: true, actions: ['noteCustomerMessage', 'beginTurn', startTurn()] },
+        AGENT_DECIDED: [
+          {
+            guard: 'decidedAuto',
+            target: 'bot_handled',
+            actions: ['takeDecision', recordDecision(), botReply(), 'answered'],
+          },
+          {
+            guard: 'decidedReview',
+            target: 'awaiting_approval',
+            actions: ['takeDecision', recordDecision(), storeDraft(), 'keepDraft'],
+          },
+          // `escalate`, or an auto/review decision that came without an answer to send.
+          { guard: 'currentTurn', target: 'pending', actions: ['takeDecision', recordDecision(), 'escalate'] },
+        ],
+        AGENT_FAILED: { guard: 'currentTurn', target: 'pending', actions: 'escalate' },
+      },
+    },
+    bot_handled: {
+      on: {
+        CUSTOMER_MESSAGE: { target: 'triaging', actions: ['noteCustomerMessage', 'beginTurn', startTurn()] },
+      },
+    },
+    awaiting_approval: {
+      on: {
+        DRAFT_APPROVE: {
+          guard: 'currentDraft',
+          target: 'bot_handled',
+          actions: [approvedReply(), settleDraft('sent'), 'dropDraft', 'answered'],
+        },
+        DRAFT_SEND: {
+          guard: 'currentDraft',
+          target: 'bot_handled',
+          actions: [editedReply(), settleDraft('sent'), 'dropDraft', 'answered'],
+        },
+        DRAFT_REJECT: { guard: 'currentDraft', target: 'pending', actions: [settleDraft('rejected'), 'dropDraft', 'escalate'] },
+        CUSTOMER_MESSAGE: {
+          target: 'triaging',
+          actions: ['noteCustomerMessage', ...dropPendingDraft(), 'beginTurn', startTurn()],
+        },
+      },
+    },
+    pending: {
+      on: {
+        // Escalated: the bot stays silent and the message waits for a person.
+        CUSTOMER_MESSAGE: { actions: 'noteCustomerMessage' },
+        HAND_BACK: handBack(),
+      },
+    },
+    in_progress: {
+      on: {
+        CUSTOMER_MESSAGE: { actions: 'noteCustomerMessage' },
+        HAND_BACK: handBack(),
+      },
+    },
+    resolved: {
+      entry: ['armAutoClose', scheduleAutoClose()],
+      exit: 'disarmAutoClose',
+      on: {
+        CUSTOMER_MESSAGE: [
+          { guard: 'botOwns', target: 'triaging', actions: ['noteCustomerMessage', 'beginTurn', startTurn()] },
+          { target: 'in_progress', actions: 'noteCustomerMessage' },
+        ],
+        REOPEN: { target: 'in_progress', actions: 'toHuman' },
+        HAND_BACK: { guard: 'humanOwns', actions: 'toBot' },
+        // A human's follow-up on a resolved ticket does not reopen it.
+        HUMAN_REPLY: { actions: humanReply() },
+        RESOLVE: {},
+        TIMER: { guard: 'currentAutoCloseTimer', target: 'closed' },
+      },
+    },
+    closed: {
+      // Closed is final: a new message from the customer opens a new ticket (the host does that).
+      type: 'final',
+    },
+  },
+})
+
+// ——— action builders: each returns the machine's action objects with params from context/event ———
+
+function startTurn() {
+  return {
+    type: 'startTurn',
+    params: ({ context }: { context: TicketContext }) => ({
+      turn: context.turn,
+      messageId: context.lastCustomerMessageId,
+    }),
+  } as const
+}
+
+function recordDecision() {
+  return {
+    type: 'recordDecision',
+    params: ({ event }: { event: TicketEvent }) => {
+      const { type: _t, reply, ...decision } = event as EventOf<'AGENT_DECIDED'>
+      return { ...decision, citations: reply?.citations ?? [] }
+    },
+  } as const
+}
+
+function botReply() {
+  return {
+    type: 'queueReply',
+    params: ({ context, event }: { context: TicketContext; event: TicketEvent }) => {
+      const e = event as EventOf<'AGENT_DECIDED'>
+      const reply = e.reply as ReplyPayload
+      return {
+        messageId: reply.messageId,
+        body: reply.body,
+        citations: reply.citations,
+        author: 'bot' as const,
+        authorRef: e.agent,
+        replyToId: context.lastCustomerMessageId,
+        idempotencyKey: `turn:${e.turn}`,
+        draftId: null,
+      }
+    },
+  } as const
+}
+
+function storeDraft() {
+  return {
+    type: 'storeDraft',
+    params: ({ event }: { event: TicketEvent }) => {
+      const e = event as EventOf<'AGENT_DECIDED'>
+      const reply = e.reply as ReplyPayload
+      return {
+        draftId: e.draftId as string,
+        decisionId: e.decisionId,
+        body: reply.body,
+        citations: reply.citations,
+        confidence: e.confidence,
+      }
+    },
+  } as const
+}
+
+function approvedReply() {
+  return {
+    type: 'queueReply',
+    params: ({ context, event }: { context: TicketContext; event: TicketEvent }) => {
+      const e = event as EventOf<'DRAFT_APPROVE'>
+      // The draft's own text and citations are filled in by the host from the stored draft.
+      return {
+        messageId: e.messageId,
+        body: '',
+        citations: [],
+        author: 'bot' as const,
+        authorRef: e.by,
+        replyToId: context.lastCustomerMessageId,
+        idempotencyKey: `draft:${e.draftId}`,
+        draftId: e.draftId,
+      }
+    },
+  } as const
+}
+
+function editedReply() {
+  return {
+    type: 'queueReply',
+    params: ({ context, event }: { context: TicketContext; event: TicketEvent }) => {
+      const e = event as EventOf<'DRAFT_SEND'>
+      return {
+        messageId: e.messageId,
+        body: e.text,
+        citations: [],
+        author: 'human' as const,
+        authorRef: e.by,
+        replyToId: context.lastCustomerMessageId,
+        idempotencyKey: `draft:${e.draftId}`,
+        draftId: e.draftId,
+      }
+    },
+  } as const
+}
+
+function humanReply() {
+  return [
+    {
+      type: 'queueReply',
+      params: ({ context, event }: { context: TicketContext; event: TicketEvent }) => {
+        const e = event as EventOf<'HUMAN_REPLY'>
+        return {
+          messageId: e.messageId,
+          body: e.text,
+          citations: [],
+          author: 'human' as const,
+          authorRef: e.by,
+          replyToId: context.lastCustomerMessageId,
+          idempotencyKey: `human:${e.messageId}`,
+          draftId: null,
+        }
+      },
+    } as const,
+    'answered' as const,
+  ]
+}
+
+function settleDraft(status: 'sent' | 'rejected') {
+  return {
+    type: 'settleDraft',
+    params: ({ event }: { event: TicketEvent }) => {
+      const e = event as EventOf<'DRAFT_APPROVE' | 'DRAFT_SEND' | 'DRAFT_REJECT'>
+      return { draftId: e.draftId, status, by: e.by, sentMessageId: 'messageId' in e ? e.messageId : null }
+    },
+  } as const
+}
+
+/** A draft still waiting when something else happens is superseded, never silently left pending. */
+function dropPendingDraft() {
+  return ['supersedeDraft' as const]
+}
+
+function scheduleAutoClose() {
+  return {
+    type: 'scheduleTimer',
+    params: ({ context }: { context: TicketContext }) => ({
+      timer: 'autoClose' as const,
+      token: context.timers.autoClose ?? context.timerSeq,
+      delaySeconds: context.autoCloseSeconds,
+    }),
+  } as const
+}
+
+function handBack() {
+  return [
+    // The customer is waiting for an answer: the bot takes a turn on it right away.
+    {
+      guard: 'humanOwnsAndUnanswered',
+      target: 'triaging',
+      actions: ['toBot', 'beginTurn', startTurn()],
+    },
+    { guard: 'humanOwns', target: 'bot_handled', actions: 'toBot' },
+  ] as const
+}
+
+function escalationReason(event: TicketEvent): string {
+  switch (event.type) {
+    case 'AGENT_DECIDED':
+      return event.reason
+    case 'AGENT_FAILED':
+      return `agent_failed: ${event.error}`
+    case 'REPLY_FAILED':
+      return `delivery_failed: ${event.error}`
+    case 'DRAFT_REJECT':
+      return event.reason ? `draft_rejected: ${event.reason}` : 'draft_rejected'
+    case 'MARK_PENDING':
+      return event.reason ?? 'marked_pending'
+    default:
+      return event.type.toLowerCase()
+  }
+}
