@@ -8,7 +8,10 @@ export function createLogger(options: { level?: string; name?: string } = {}): L
     name: options.name ?? 'atlas',
     level: options.level ?? process.env.LOG_LEVEL ?? 'info',
     // Message bodies, emails and phones are personal data: never log them by field name.
-    redact: { paths: ['*.body', '*.text', '*.email', '*.phone', 'body', 'text', 'email', 'phone'], censor: '[redacted]' },
+    redact: {
+      paths: ['*.body', '*.text', '*.email', '*.phone', 'body', 'text', 'email', 'phone'],
+      censor: '[redacted]',
+    },
   })
 }
 

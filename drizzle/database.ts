@@ -10,7 +10,13 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
-import { type ConstructorOptions, type DrizzleTransactionLike, type Db as JobDb, fromDrizzle, fromPglite } from 'pg-boss'
+import {
+  type ConstructorOptions,
+  type DrizzleTransactionLike,
+  fromDrizzle,
+  fromPglite,
+  type Db as JobDb,
+} from 'pg-boss'
 import postgres from 'postgres'
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts'
 import * as schema from './schema/index.ts'
@@ -68,7 +74,10 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   }
   let client: PGlite
   try {
-    client = await PGlite.create(dataDir, options.pgliteLoadDataDir ? { loadDataDir: options.pgliteLoadDataDir } : {})
+    client = await PGlite.create(
+      dataDir,
+      options.pgliteLoadDataDir ? { loadDataDir: options.pgliteLoadDataDir } : {},
+    )
   } catch (error) {
     lock?.release()
     throw error
@@ -118,4 +127,10 @@ async function openPostgres(url: string, max: number): Promise<Database> {
       await client.end({ timeout: 5 })
     },
   }
+}
+
+/** drizzle's `execute` returns `{ rows }` on PGlite and an array on postgres.js: one shape for callers. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[]
+  return ((result as { rows?: T[] }).rows ?? []) as T[]
 }

@@ -1,8 +1,9 @@
 // Every state and every declared transition of the ticket machine, driven the way the host drives it:
 // a JSON round trip of the snapshot between events. An afterAll check compares the transitions the
 // tests took with the ones the machine declares, so a new transition without a test fails the suite.
-import { getShortestPaths } from 'xstate/graph'
+
 import { afterAll, describe, expect, it } from 'vitest'
+import { getShortestPaths } from 'xstate/graph'
 import {
   applyTicketEvent,
   persistTicket,
@@ -27,7 +28,11 @@ const citation = {
 
 const ev = {
   customer: (messageId = 'm1'): TicketEvent => ({ type: 'CUSTOMER_MESSAGE', messageId }),
-  decided: (turn: number, action: 'auto' | 'review' | 'escalate', withReply = action !== 'escalate'): TicketEvent => ({
+  decided: (
+    turn: number,
+    action: 'auto' | 'review' | 'escalate',
+    withReply = action !== 'escalate',
+  ): TicketEvent => ({
     type: 'AGENT_DECIDED',
     turn,
     decisionId: `dec-${turn}`,
@@ -40,12 +45,36 @@ const ev = {
     urgency: 'normal',
     reply: withReply ? { messageId: `out-${turn}`, body: 'Here is how.', citations: [citation] } : null,
     draftId: action === 'review' && withReply ? `draft-${turn}` : null,
+    model: 'local',
+    latencyMs: 3,
+    scores: {},
   }),
   failed: (turn: number): TicketEvent => ({ type: 'AGENT_FAILED', turn, error: 'model timeout' }),
-  approve: (draftId: string): TicketEvent => ({ type: 'DRAFT_APPROVE', draftId, messageId: 'out-a', by: 'op-1' }),
-  send: (draftId: string): TicketEvent => ({ type: 'DRAFT_SEND', draftId, messageId: 'out-s', text: 'Edited', by: 'op-1' }),
-  reject: (draftId: string): TicketEvent => ({ type: 'DRAFT_REJECT', draftId, by: 'op-1', reason: 'wrong article' }),
-  humanReply: (messageId = 'out-h'): TicketEvent => ({ type: 'HUMAN_REPLY', messageId, text: 'Hi, Sam here', by: 'op-2' }),
+  approve: (draftId: string): TicketEvent => ({
+    type: 'DRAFT_APPROVE',
+    draftId,
+    messageId: 'out-a',
+    by: 'op-1',
+  }),
+  send: (draftId: string): TicketEvent => ({
+    type: 'DRAFT_SEND',
+    draftId,
+    messageId: 'out-s',
+    text: 'Edited',
+    by: 'op-1',
+  }),
+  reject: (draftId: string): TicketEvent => ({
+    type: 'DRAFT_REJECT',
+    draftId,
+    by: 'op-1',
+    reason: 'wrong article',
+  }),
+  humanReply: (messageId = 'out-h'): TicketEvent => ({
+    type: 'HUMAN_REPLY',
+    messageId,
+    text: 'Hi, Sam here',
+    by: 'op-2',
+  }),
   takeOver: (by = 'op-1'): TicketEvent => ({ type: 'TAKE_OVER', by }),
   handBack: (): TicketEvent => ({ type: 'HAND_BACK', by: 'op-1' }),
   assign: (assignee: string | null = 'op-3'): TicketEvent => ({ type: 'ASSIGN', assignee, by: 'op-1' }),
@@ -54,7 +83,11 @@ const ev = {
   reopen: (): TicketEvent => ({ type: 'REOPEN', by: 'op-4' }),
   close: (): TicketEvent => ({ type: 'CLOSE', by: 'op-1' }),
   delivered: (messageId = 'out-1'): TicketEvent => ({ type: 'REPLY_DELIVERED', messageId }),
-  deliveryFailed: (messageId = 'out-1'): TicketEvent => ({ type: 'REPLY_FAILED', messageId, error: '503 from channel' }),
+  deliveryFailed: (messageId = 'out-1'): TicketEvent => ({
+    type: 'REPLY_FAILED',
+    messageId,
+    error: '503 from channel',
+  }),
   timer: (token: number): TicketEvent => ({ type: 'TIMER', timer: 'autoClose', token }),
 }
 
@@ -126,10 +159,26 @@ describe('ticket machine: triaging', () => {
     const reply = last(steps).effects[1]
     expect(reply).toMatchObject({
       type: 'queueReply',
-      params: { messageId: 'out-1', author: 'bot', authorRef: 'atlas', idempotencyKey: 'turn:1', replyToId: 'm1' },
+      params: {
+        messageId: 'out-1',
+        author: 'bot',
+        authorRef: 'atlas',
+        idempotencyKey: 'turn:1',
+        replyToId: 'm1',
+      },
     })
-    expect(snapshot.context).toMatchObject({ category: 'how_to', intent: 'support', urgency: 'normal', unanswered: false })
-    expect(snapshot.context.lastDecision).toEqual({ turn: 1, agent: 'atlas', action: 'auto', confidence: 0.93 })
+    expect(snapshot.context).toMatchObject({
+      category: 'how_to',
+      intent: 'support',
+      urgency: 'normal',
+      unanswered: false,
+    })
+    expect(snapshot.context.lastDecision).toEqual({
+      turn: 1,
+      agent: 'atlas',
+      action: 'auto',
+      confidence: 0.93,
+    })
   })
 
   it('review: stores a draft and waits for approval', () => {
@@ -144,7 +193,22 @@ describe('ticket machine: triaging', () => {
     const { snapshot, steps } = drive([ev.decided(1, 'escalate')], at.triaging())
     expect(stateOf(snapshot)).toBe('pending')
     expect(effectTypes(last(steps))).toEqual(['recordDecision'])
-    expect(snapshot.context).toMatchObject({ owner: 'human', escalation: { reason: 'restricted_action:refund' } })
+    expect(snapshot.context).toMatchObject({
+      owner: 'human',
+      escalation: { reason: 'restricted_action:refund' },
+    })
+  })
+
+  it('escalate with a notice tells the customer a person will reply, and stays unanswered', () => {
+    const decided = {
+      ...ev.decided(1, 'escalate'),
+      reply: { messageId: 'out-n', body: 'A person will reply.', citations: [] },
+    }
+    const { snapshot, steps } = drive([decided as TicketEvent], at.triaging())
+    expect(stateOf(snapshot)).toBe('pending')
+    expect(effectTypes(last(steps))).toEqual(['recordDecision', 'queueReply'])
+    expect(last(steps).effects[1]).toMatchObject({ params: { messageId: 'out-n', author: 'bot' } })
+    expect(snapshot.context.unanswered).toBe(true)
   })
 
   it('an auto decision without an answer escalates instead of sending nothing', () => {
@@ -217,7 +281,10 @@ describe('ticket machine: awaiting_approval', () => {
           draftId: 'draft-1',
         },
       },
-      { type: 'settleDraft', params: { draftId: 'draft-1', status: 'sent', by: 'op-1', sentMessageId: 'out-a' } },
+      {
+        type: 'settleDraft',
+        params: { draftId: 'draft-1', status: 'sent', by: 'op-1', sentMessageId: 'out-a' },
+      },
     ])
     expect(snapshot.context.draftId).toBeNull()
   })
@@ -225,7 +292,10 @@ describe('ticket machine: awaiting_approval', () => {
   it('send edited text goes out as the human', () => {
     const { snapshot, steps } = drive([ev.send('draft-1')], at.awaiting_approval())
     expect(stateOf(snapshot)).toBe('bot_handled')
-    expect(last(steps).effects[0]).toMatchObject({ type: 'queueReply', params: { author: 'human', body: 'Edited' } })
+    expect(last(steps).effects[0]).toMatchObject({
+      type: 'queueReply',
+      params: { author: 'human', body: 'Edited' },
+    })
   })
 
   it('reject escalates; approving another draft id is ignored', () => {
@@ -234,7 +304,10 @@ describe('ticket machine: awaiting_approval', () => {
     const { snapshot, steps } = drive([ev.reject('draft-1')], at.awaiting_approval())
     expect(stateOf(snapshot)).toBe('pending')
     expect(last(steps).effects).toEqual([
-      { type: 'settleDraft', params: { draftId: 'draft-1', status: 'rejected', by: 'op-1', sentMessageId: null } },
+      {
+        type: 'settleDraft',
+        params: { draftId: 'draft-1', status: 'rejected', by: 'op-1', sentMessageId: null },
+      },
     ])
   })
 
@@ -301,7 +374,10 @@ describe('ticket machine: in_progress', () => {
     const { snapshot, steps } = drive([ev.customer('m2'), ev.humanReply('out-9')], at.in_progress())
     expect(steps[0]!.effects).toEqual([])
     expect(stateOf(snapshot)).toBe('in_progress')
-    expect(last(steps).effects[0]).toMatchObject({ type: 'queueReply', params: { idempotencyKey: 'human:out-9' } })
+    expect(last(steps).effects[0]).toMatchObject({
+      type: 'queueReply',
+      params: { idempotencyKey: 'human:out-9' },
+    })
     expect(snapshot.context.unanswered).toBe(false)
   })
 
@@ -319,7 +395,15 @@ describe('ticket machine: in_progress', () => {
 
   it('take-over by someone else reassigns; assign sets the assignee in any live state', () => {
     expect(drive([ev.takeOver('op-7')], at.in_progress()).snapshot.context.assignee).toBe('op-7')
-    for (const state of ['new', 'triaging', 'bot_handled', 'awaiting_approval', 'pending', 'in_progress', 'resolved'] as const) {
+    for (const state of [
+      'new',
+      'triaging',
+      'bot_handled',
+      'awaiting_approval',
+      'pending',
+      'in_progress',
+      'resolved',
+    ] as const) {
       const { snapshot } = drive([ev.assign('op-3')], at[state]())
       expect(stateOf(snapshot)).toBe(state)
       expect(snapshot.context.assignee).toBe('op-3')
@@ -355,7 +439,9 @@ describe('ticket machine: resolved', () => {
 
   it('a stale timer (from before a reopen) is ignored', () => {
     const { snapshot, steps } = drive([ev.reopen(), ev.resolve(), ev.timer(1)], at.resolved())
-    expect(steps[1]!.effects).toEqual([{ type: 'scheduleTimer', params: { timer: 'autoClose', token: 2, delaySeconds: 60 } }])
+    expect(steps[1]!.effects).toEqual([
+      { type: 'scheduleTimer', params: { timer: 'autoClose', token: 2, delaySeconds: 60 } },
+    ])
     expect(last(steps).changed).toBe(false)
     expect(stateOf(snapshot)).toBe('resolved')
     expect(stateOf(drive([ev.timer(2)], snapshot).snapshot)).toBe('closed')

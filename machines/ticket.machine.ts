@@ -78,6 +78,10 @@ export type TicketEvent =
       /** The answer: sent as is when `auto`, stored as a draft when `review`. */
       reply: ReplyPayload | null
       draftId: string | null
+      /** Kept with the decision so gate thresholds can be calibrated from data. */
+      model: string
+      latencyMs: number
+      scores: Record<string, unknown>
     }
   | { type: 'AGENT_FAILED'; turn: number; error: string }
   | { type: 'REPLY_DELIVERED'; messageId: string }
@@ -113,10 +117,17 @@ export interface TicketEffects {
     draftId: string | null
   }
   storeDraft: { draftId: string; decisionId: string; body: string; citations: Citation[]; confidence: number }
-  settleDraft: { draftId: string; status: 'sent' | 'rejected' | 'superseded'; by: string | null; sentMessageId: string | null }
+  settleDraft: {
+    draftId: string
+    status: 'sent' | 'rejected' | 'superseded'
+    by: string | null
+    sentMessageId: string | null
+  }
   scheduleTimer: { timer: TimerName; token: number; delaySeconds: number }
 }
-export type TicketEffect = { [K in keyof TicketEffects]: { type: K; params: TicketEffects[K] } }[keyof TicketEffects]
+export type TicketEffect = {
+  [K in keyof TicketEffects]: { type: K; params: TicketEffects[K] }
+}[keyof TicketEffects]
 export const TICKET_EFFECTS = [
   'startTurn',
   'recordDecision',
@@ -129,7 +140,9 @@ export const TICKET_EFFECTS = [
 const DEFAULT_AUTO_CLOSE_SECONDS = 4 * 24 * 3600
 
 // Effects are declared, never executed here: the host reads them from `transition()`'s result.
-const declared = <P>() => (_: unknown, _params: P) => {}
+const declared =
+  <P>() =>
+  (_: unknown, _params: P) => {}
 
 export const ticketMachine = setup({
   types: {
@@ -200,13 +213,21 @@ export const ticketMachine = setup({
   guards: {
     currentTurn: ({ context, event }) => 'turn' in event && event.turn === context.pendingTurn,
     decidedAuto: ({ context, event }) =>
-      event.type === 'AGENT_DECIDED' && event.turn === context.pendingTurn && event.action === 'auto' && !!event.reply,
+      event.type === 'AGENT_DECIDED' &&
+      event.turn === context.pendingTurn &&
+      event.action === 'auto' &&
+      !!event.reply,
     decidedReview: ({ context, event }) =>
       event.type === 'AGENT_DECIDED' &&
       event.turn === context.pendingTurn &&
       event.action === 'review' &&
       !!event.reply &&
       !!event.draftId,
+    decidedEscalateWithNotice: ({ context, event }) =>
+      event.type === 'AGENT_DECIDED' &&
+      event.turn === context.pendingTurn &&
+      event.action === 'escalate' &&
+      !!event.reply,
     currentDraft: ({ context, event }) => 'draftId' in event && event.draftId === context.draftId,
     botOwns: ({ context }) => context.owner === 'bot',
     humanOwns: ({ context }) => context.owner === 'human',
@@ -255,7 +276,11 @@ export const ticketMachine = setup({
     triaging: {
       on: {
         // A newer message supersedes the turn in flight: its late decision will be stale.
-        CUSTOMER_MESSAGE: { target: 'triaging', reenter: true, actions: ['noteCustomerMessage', 'beginTurn', startTurn()] },
+        CUSTOMER_MESSAGE: {
+          target: 'triaging',
+          reenter: true,
+          actions: ['noteCustomerMessage', 'beginTurn', startTurn()],
+        },
         AGENT_DECIDED: [
           {
             guard: 'decidedAuto',
@@ -267,8 +292,18 @@ export const ticketMachine = setup({
             target: 'awaiting_approval',
             actions: ['takeDecision', recordDecision(), storeDraft(), 'keepDraft'],
           },
-          // `escalate`, or an auto/review decision that came without an answer to send.
-          { guard: 'currentTurn', target: 'pending', actions: ['takeDecision', recordDecision(), 'escalate'] },
+          // Escalate with a notice to the customer that a person will reply (still unanswered).
+          {
+            guard: 'decidedEscalateWithNotice',
+            target: 'pending',
+            actions: ['takeDecision', recordDecision(), botReply(), 'escalate'],
+          },
+          // `escalate` without a notice, or an auto/review decision that came without an answer to send.
+          {
+            guard: 'currentTurn',
+            target: 'pending',
+            actions: ['takeDecision', recordDecision(), 'escalate'],
+          },
         ],
         AGENT_FAILED: { guard: 'currentTurn', target: 'pending', actions: 'escalate' },
       },
@@ -290,7 +325,11 @@ export const ticketMachine = setup({
           target: 'bot_handled',
           actions: [editedReply(), settleDraft('sent'), 'dropDraft', 'answered'],
         },
-        DRAFT_REJECT: { guard: 'currentDraft', target: 'pending', actions: [settleDraft('rejected'), 'dropDraft', 'escalate'] },
+        DRAFT_REJECT: {
+          guard: 'currentDraft',
+          target: 'pending',
+          actions: [settleDraft('rejected'), 'dropDraft', 'escalate'],
+        },
         CUSTOMER_MESSAGE: {
           target: 'triaging',
           actions: ['noteCustomerMessage', ...dropPendingDraft(), 'beginTurn', startTurn()],
@@ -315,7 +354,11 @@ export const ticketMachine = setup({
       exit: 'disarmAutoClose',
       on: {
         CUSTOMER_MESSAGE: [
-          { guard: 'botOwns', target: 'triaging', actions: ['noteCustomerMessage', 'beginTurn', startTurn()] },
+          {
+            guard: 'botOwns',
+            target: 'triaging',
+            actions: ['noteCustomerMessage', 'beginTurn', startTurn()],
+          },
           { target: 'in_progress', actions: 'noteCustomerMessage' },
         ],
         REOPEN: { target: 'in_progress', actions: 'toHuman' },

@@ -1,6 +1,17 @@
 // Tickets, their append-only audit trail, the persisted actor snapshots, agent decisions and drafts.
 import { sql } from 'drizzle-orm'
-import { bigserial, index, integer, jsonb, pgTable, real, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import {
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core'
 import { createdAt, id, updatedAt } from './columns.ts'
 import { contacts } from './contacts.ts'
 import { type Citation, conversations, messages } from './conversations.ts'
@@ -52,9 +63,7 @@ export const tickets = pgTable(
   (t) => [
     uniqueIndex('tickets_tenant_number').on(t.tenantId, t.number),
     // At most one live ticket per conversation: a closed ticket stays closed, a new message opens a new one.
-    uniqueIndex('tickets_one_live_per_conversation')
-      .on(t.conversationId)
-      .where(sql`status <> 'closed'`),
+    uniqueIndex('tickets_one_live_per_conversation').on(t.conversationId).where(sql`status <> 'closed'`),
     index('tickets_tenant_status').on(t.tenantId, t.status, t.updatedAt),
   ],
 )

@@ -1,0 +1,12 @@
+// The website chat widget channel.
+import type { ChannelAdapter } from '../types.ts'
+import { parseWidgetMessage } from './parse.ts'
+import { sendWidgetMessage } from './send.ts'
+
+export const widgetAdapter: ChannelAdapter = {
+  kind: 'widget',
+  parse: (payload) => parseWidgetMessage(payload),
+  send: (message) => sendWidgetMessage(message),
+}
+
+export { parseWidgetMessage, type WidgetMessage, WidgetMessageSchema } from './parse.ts'

@@ -1,0 +1,117 @@
+// What each effect the ticket machine declares means in storage: rows written and jobs enqueued,
+// all inside the transaction that persists the transition (a transactional outbox). No network I/O.
+import { and, eq, sql } from 'drizzle-orm'
+import { AtlasError } from '../../common/errors.ts'
+import type { Tx } from '../../drizzle/database.ts'
+import { messages } from '../../drizzle/schema/conversations.ts'
+import { agentDecisions, drafts, tickets } from '../../drizzle/schema/tickets.ts'
+import type { TicketEffect, TicketEffects } from '../ticket.machine.ts'
+import type { Outbox } from './outbox.ts'
+
+export interface EffectScope {
+  tx: Tx
+  outbox: Outbox
+  ticket: { id: string; tenantId: string; conversationId: string }
+  channelId: string
+}
+
+type Runner<K extends keyof TicketEffects> = (scope: EffectScope, params: TicketEffects[K]) => Promise<void>
+
+const runners: { [K in keyof TicketEffects]: Runner<K> } = {
+  async startTurn({ tx, outbox, ticket }, { turn, messageId }) {
+    await outbox.agentTurn(tx, { ticketId: ticket.id, turn, messageId })
+  },
+
+  async recordDecision({ tx, ticket }, decision) {
+    await tx
+      .insert(agentDecisions)
+      .values({
+        id: decision.decisionId,
+        tenantId: ticket.tenantId,
+        ticketId: ticket.id,
+        turn: decision.turn,
+        agent: decision.agent,
+        action: decision.action,
+        confidence: decision.confidence,
+        reason: decision.reason,
+        category: decision.category,
+        intent: decision.intent,
+        urgency: decision.urgency,
+        citations: decision.citations,
+        scores: decision.scores,
+        model: decision.model,
+        latencyMs: Math.round(decision.latencyMs),
+      })
+      .onConflictDoNothing()
+  },
+
+  async queueReply(scope, reply) {
+    const { tx, outbox, ticket, channelId } = scope
+    let { body, citations } = reply
+    if (reply.draftId && body === '') {
+      // An approved draft goes out with the draft's own text and citations.
+      const [draft] = await tx.select().from(drafts).where(eq(drafts.id, reply.draftId))
+      if (!draft) throw new AtlasError('not_found', `Draft ${reply.draftId} does not exist`)
+      body = draft.body
+      citations = draft.citations
+    }
+    const inserted = await tx
+      .insert(messages)
+      .values({
+        id: reply.messageId,
+        tenantId: ticket.tenantId,
+        conversationId: ticket.conversationId,
+        channelId,
+        ticketId: ticket.id,
+        direction: 'outbound',
+        author: reply.author,
+        authorRef: reply.authorRef,
+        body,
+        citations,
+        idempotencyKey: `${ticket.id}:${reply.idempotencyKey}`,
+        deliveryStatus: 'queued',
+        replyToId: reply.replyToId,
+      })
+      .onConflictDoNothing()
+      .returning({ id: messages.id })
+    // Already queued under this key (a retried job): the first one is the reply, never send twice.
+    if (inserted.length === 0) return
+    await tx
+      .update(tickets)
+      .set({ firstResponseAt: sql`coalesce(${tickets.firstResponseAt}, now())` })
+      .where(eq(tickets.id, ticket.id))
+    await outbox.delivery(tx, { ticketId: ticket.id, messageId: reply.messageId })
+  },
+
+  async storeDraft({ tx, ticket }, draft) {
+    await tx
+      .insert(drafts)
+      .values({
+        id: draft.draftId,
+        tenantId: ticket.tenantId,
+        ticketId: ticket.id,
+        decisionId: draft.decisionId,
+        body: draft.body,
+        citations: draft.citations,
+        confidence: draft.confidence,
+        status: 'pending',
+      })
+      .onConflictDoNothing()
+  },
+
+  async settleDraft({ tx }, { draftId, status, by, sentMessageId }) {
+    await tx
+      .update(drafts)
+      .set({ status, decidedBy: by, decidedAt: new Date(), sentMessageId })
+      .where(and(eq(drafts.id, draftId), eq(drafts.status, 'pending')))
+  },
+
+  async scheduleTimer({ tx, outbox, ticket }, { timer, token, delaySeconds }) {
+    await outbox.timer(tx, { ticketId: ticket.id, timer, token }, delaySeconds)
+  },
+}
+
+export async function runEffect(scope: EffectScope, effect: TicketEffect): Promise<void> {
+  const run = runners[effect.type] as Runner<typeof effect.type>
+  await run(scope, effect.params as never)
+}

@@ -1,0 +1,33 @@
+// The jobs the host asks for, as an interface: the runtime binds them to pg-boss queues. Each call
+// runs inside the caller's transaction, so a job exists exactly when the data it belongs to commits.
+import type { Tx } from '../../drizzle/database.ts'
+import type { TimerName } from '../ticket.machine.ts'
+
+export interface AgentTurnJob {
+  ticketId: string
+  turn: number
+  messageId: string | null
+}
+
+export interface DeliveryJob {
+  ticketId: string
+  messageId: string
+}
+
+export interface TimerJob {
+  ticketId: string
+  timer: TimerName
+  token: number
+}
+
+export interface InboundJob {
+  conversationId: string
+  messageId: string
+}
+
+export interface Outbox {
+  inbound(tx: Tx, job: InboundJob): Promise<void>
+  agentTurn(tx: Tx, job: AgentTurnJob): Promise<void>
+  delivery(tx: Tx, job: DeliveryJob): Promise<void>
+  timer(tx: Tx, job: TimerJob, delaySeconds: number): Promise<void>
+}

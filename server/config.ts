@@ -1,0 +1,68 @@
+// Runtime configuration from environment variables, validated once at start-up with a clear error.
+import { z } from 'zod'
+import { AtlasError } from '../common/errors.ts'
+import { parseInput } from '../common/validation.ts'
+
+const number = (fallback: number) => z.coerce.number().finite().default(fallback)
+const flag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes')
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string')
+    .optional(),
+  ATLAS_DATA_DIR: z.string().min(1).default('.atlas-data'),
+  ATLAS_DEMO_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  ATLAS_SEED_DEMO: flag(true),
+  ATLAS_GATE_AUTO: number(0.75).pipe(z.number().min(0).max(1)),
+  ATLAS_GATE_REVIEW: number(0.45).pipe(z.number().min(0).max(1)),
+  ATLAS_GATE_MIN_MARGIN: number(0.1).pipe(z.number().min(0).max(1)),
+  ATLAS_AUTO_CLOSE_HOURS: number(96).pipe(z.number().positive()),
+  ATLAS_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+})
+
+export type Role = 'all' | 'server' | 'worker'
+
+export interface Config {
+  role: Role
+  port: number
+  host: string
+  databaseUrl: string | undefined
+  dataDir: string
+  demoApiKey: string | undefined
+  seedDemo: boolean
+  gate: { auto: number; review: number; minMargin: number }
+  autoCloseSeconds: number
+  workerConcurrency: number
+  logLevel: string
+}
+
+export function loadConfig(env: Record<string, string | undefined>, role: Role = 'all'): Config {
+  const e = parseInput(EnvSchema, env, 'configuration', 'config_invalid')
+  if (e.ATLAS_GATE_REVIEW > e.ATLAS_GATE_AUTO) {
+    throw new AtlasError(
+      'config_invalid',
+      `Invalid configuration: ATLAS_GATE_REVIEW (${e.ATLAS_GATE_REVIEW}) must not exceed ATLAS_GATE_AUTO (${e.ATLAS_GATE_AUTO})`,
+    )
+  }
+  return {
+    role,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.ATLAS_DATA_DIR,
+    demoApiKey: e.ATLAS_DEMO_API_KEY,
+    seedDemo: e.ATLAS_SEED_DEMO,
+    gate: { auto: e.ATLAS_GATE_AUTO, review: e.ATLAS_GATE_REVIEW, minMargin: e.ATLAS_GATE_MIN_MARGIN },
+    autoCloseSeconds: Math.round(e.ATLAS_AUTO_CLOSE_HOURS * 3600),
+    workerConcurrency: e.ATLAS_WORKER_CONCURRENCY,
+    logLevel: e.LOG_LEVEL,
+  }
+}

@@ -1,0 +1,55 @@
+// Reading request input: JSON bodies (with a size limit and a content-type check) and path/query
+// parameters, each validated with zod so bad input is a 4xx that says what is wrong.
+import type { Context, MiddlewareHandler } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { z } from 'zod'
+import { AtlasError } from '../../common/errors.ts'
+import { parseInput } from '../../common/validation.ts'
+import { errorResponse } from './errors.ts'
+
+export function limitBody(maxBytes: number): MiddlewareHandler {
+  return bodyLimit({
+    maxSize: maxBytes,
+    onError: (c) =>
+      errorResponse(
+        c,
+        new AtlasError('payload_too_large', `The request body is larger than ${maxBytes} bytes`),
+      ),
+  })
+}
+
+/** The raw JSON body; an empty body reads as `{}` so endpoints without input accept a bare POST. */
+export async function readJson(c: Context, options: { allowEmpty?: boolean } = {}): Promise<unknown> {
+  const text = await c.req.text()
+  if (text.trim().length === 0) {
+    if (options.allowEmpty) return {}
+    throw new AtlasError('bad_request', 'The request body is empty; send a JSON object')
+  }
+  const type = c.req.header('content-type') ?? ''
+  if (!/^application\/([\w.+-]*\+)?json\b/i.test(type)) {
+    throw new AtlasError(
+      'unsupported_media_type',
+      `Send the body as application/json (got "${type || 'no content type'}")`,
+    )
+  }
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    throw new AtlasError('bad_request', `The request body is not valid JSON: ${(error as Error).message}`)
+  }
+}
+
+export async function readBody<S extends z.ZodType>(
+  c: Context,
+  schema: S,
+  what: string,
+  options: { allowEmpty?: boolean } = {},
+): Promise<z.output<S>> {
+  return parseInput(schema, await readJson(c, options), what)
+}
+
+export const UuidParam = z.uuid('must be a UUID')
+
+export function param<S extends z.ZodType>(c: Context, name: string, schema: S): z.output<S> {
+  return parseInput(schema, c.req.param(name), `path parameter ${name}`, 'not_found')
+}

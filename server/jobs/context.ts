@@ -1,0 +1,18 @@
+// What every job handler works with, and how it tells its last attempt from a retry.
+import type { JobWithMetadata } from 'pg-boss'
+import type { Logger } from '../../common/logger.ts'
+import type { Database } from '../../drizzle/database.ts'
+import type { TicketHost } from '../../machines/host/ticket-host.ts'
+
+export interface JobContext {
+  database: Database
+  host: TicketHost
+  logger: Logger
+}
+
+export type JobHandler<T> = (job: JobWithMetadata<T>) => Promise<void>
+
+/** pg-boss will not retry after this attempt: the handler must settle the outcome itself. */
+export function isLastAttempt(job: Pick<JobWithMetadata<unknown>, 'retryCount' | 'retryLimit'>): boolean {
+  return job.retryCount >= job.retryLimit
+}

@@ -1,0 +1,102 @@
+// pg-boss on the application database: started once per process, queues created (or updated) from
+// QUEUE_OPTIONS, and an Outbox that enqueues inside the caller's drizzle transaction.
+import { PgBoss, type SendOptions } from 'pg-boss'
+import type { Logger } from '../../common/logger.ts'
+import type { Database, Tx } from '../../drizzle/database.ts'
+import type { Outbox } from '../../machines/host/outbox.ts'
+import { DEAD_LETTER_QUEUE, QUEUE_OPTIONS, QUEUES, type QueueKey } from './queues.ts'
+
+export const JOB_SCHEMA = 'pgboss'
+
+export interface JobStore {
+  readonly boss: PgBoss
+  readonly outbox: Outbox
+  stop(options?: { graceful?: boolean; timeoutMs?: number }): Promise<void>
+}
+
+export interface JobStoreOptions {
+  database: Database
+  logger: Logger
+  /** Run maintenance (expiry, heartbeats, retention) in this process. */
+  supervise?: boolean
+}
+
+export async function startJobStore({
+  database,
+  logger,
+  supervise = true,
+}: JobStoreOptions): Promise<JobStore> {
+  const boss = new PgBoss({
+    ...database.jobStoreOptions,
+    schema: JOB_SCHEMA,
+    // Workers wake on NOTIFY the moment a job commits instead of waiting for the next poll.
+    useListenNotify: true,
+    supervise,
+    // A crashed worker's job is noticed by its heartbeat/expiry within about ten seconds.
+    superviseIntervalSeconds: 5,
+    monitorIntervalSeconds: 10,
+  })
+  boss.on('error', (error) => logger.error({ err: error }, 'job store error'))
+  boss.on('warning', (warning) => logger.warn({ warning: warning.data }, `job store: ${warning.message}`))
+  await boss.start()
+  await ensureQueue(boss, DEAD_LETTER_QUEUE, { retryLimit: 5, retryDelay: 5, retryBackoff: true })
+  for (const key of Object.keys(QUEUES) as QueueKey[]) {
+    await ensureQueue(boss, QUEUES[key], { ...QUEUE_OPTIONS[key], deadLetter: DEAD_LETTER_QUEUE })
+  }
+  return {
+    boss,
+    outbox: createOutbox(boss, database),
+    stop: ({ graceful = true, timeoutMs = 10_000 } = {}) =>
+      boss.stop({ graceful, timeout: timeoutMs, close: true }),
+  }
+}
+
+async function ensureQueue(
+  boss: PgBoss,
+  name: string,
+  options: Parameters<PgBoss['createQueue']>[1] & object,
+) {
+  const existing = await boss.getQueue(name)
+  if (!existing) {
+    await boss.createQueue(name, { ...options, notify: true })
+    return
+  }
+  const { heartbeatSeconds: _h, ...updatable } = options
+  await boss.updateQueue(name, { ...updatable, notify: true })
+}
+
+function createOutbox(boss: PgBoss, database: Database): Outbox {
+  const send = async (tx: Tx, queue: string, data: object, options: SendOptions = {}) => {
+    await boss.send(queue, data, { ...options, db: database.jobsIn(tx) })
+  }
+  return {
+    inbound: (tx, job) => send(tx, QUEUES.inbound, job),
+    agentTurn: (tx, job) => send(tx, QUEUES.agentTurn, job),
+    delivery: (tx, job) => send(tx, QUEUES.delivery, job),
+    timer: (tx, job, delaySeconds) =>
+      send(tx, QUEUES.timer, job, {
+        startAfter: Math.max(0, Math.round(delaySeconds)),
+        // One pending job per ticket timer and token, however often the effect is replayed.
+        singletonKey: `${job.ticketId}:${job.timer}:${job.token}`,
+      }),
+  }
+}
+
+/**
+ * Jobs left `active` by a process that died. Only safe when no other process can be working them —
+ * embedded PGlite, whose data folder this process holds locked. On PostgreSQL the heartbeat and
+ * expiry monitors return them to the queue instead.
+ */
+export async function recoverOrphanedJobs(boss: PgBoss, database: Database, logger: Logger): Promise<number> {
+  const rows = await database.query<{ id: string; name: string }>(
+    `select id::text as id, name from ${JOB_SCHEMA}.job where state = 'active'`,
+  )
+  const byQueue = new Map<string, string[]>()
+  for (const row of rows) byQueue.set(row.name, [...(byQueue.get(row.name) ?? []), row.id])
+  for (const [name, ids] of byQueue) {
+    await boss.fail(name, ids, { message: 'the process running this job stopped; retrying' })
+  }
+  if (rows.length > 0)
+    logger.warn({ jobs: rows.length }, 'returned jobs orphaned by a stopped process to their queues')
+  return rows.length
+}

@@ -1,0 +1,32 @@
+// The pg-boss queues of the runtime and their retry policies. Every queue dead-letters into
+// `atlas.dead`, whose worker turns a job that ran out of retries into an escalation: nothing is
+// dropped silently, not even a job whose worker crashed on every attempt.
+import type { Queue } from 'pg-boss'
+
+export const DEAD_LETTER_QUEUE = 'atlas.dead'
+
+export const QUEUES = {
+  inbound: 'atlas.inbound',
+  agentTurn: 'atlas.agent-turn',
+  delivery: 'atlas.delivery',
+  timer: 'atlas.timer',
+} as const
+
+export type QueueKey = keyof typeof QUEUES
+
+/** Retry policy per queue; `heartbeatSeconds` lets the monitor retry a job whose worker died mid-run. */
+export const QUEUE_OPTIONS: Record<QueueKey, Omit<Queue, 'name'>> = {
+  inbound: { retryLimit: 5, retryDelay: 1, retryBackoff: true, retryDelayMax: 60, expireInSeconds: 60 },
+  // A model call may be slow; the heartbeat, not the expiry, is what notices a dead worker.
+  agentTurn: {
+    retryLimit: 3,
+    retryDelay: 2,
+    retryBackoff: true,
+    retryDelayMax: 60,
+    expireInSeconds: 300,
+    heartbeatSeconds: 10,
+  },
+  // A channel outage can last minutes: back off up to 5 minutes between attempts.
+  delivery: { retryLimit: 10, retryDelay: 2, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 120 },
+  timer: { retryLimit: 5, retryDelay: 5, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 60 },
+}

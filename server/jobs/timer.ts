@@ -1,0 +1,14 @@
+// Job: a durable timer fired. The machine recognises a stale token and ignores it.
+import type { TimerJob } from '../../machines/host/outbox.ts'
+import type { JobContext, JobHandler } from './context.ts'
+
+export function timerHandler({ host }: JobContext): JobHandler<TimerJob> {
+  return async (job) => {
+    const { ticketId, timer, token } = job.data
+    await host.dispatch(
+      ticketId,
+      { type: 'TIMER', timer, token },
+      { actor: { kind: 'system', id: 'timer' }, idempotencyKey: `timer:${timer}:${token}` },
+    )
+  }
+}

@@ -1,0 +1,44 @@
+// Registers the job handlers with pg-boss. Each queue runs `concurrency` jobs at once per process.
+import type { JobWithMetadata, PgBoss } from 'pg-boss'
+import type { AgentTurnJob, DeliveryJob, InboundJob, TimerJob } from '../../machines/host/outbox.ts'
+import { agentTurnHandler, type TurnAgent } from './agent-turn.ts'
+import type { JobContext, JobHandler } from './context.ts'
+import { deadLetterHandler } from './dead-letter.ts'
+import { deliveryHandler } from './delivery.ts'
+import { inboundHandler } from './inbound.ts'
+import { DEAD_LETTER_QUEUE, QUEUES } from './queues.ts'
+import { timerHandler } from './timer.ts'
+
+export interface WorkerOptions {
+  concurrency: number
+  agent: TurnAgent
+}
+
+export async function startWorkers(boss: PgBoss, context: JobContext, options: WorkerOptions): Promise<void> {
+  const work = async <T>(queue: string, handler: JobHandler<T>) => {
+    const workOptions = {
+      includeMetadata: true,
+      batchSize: 1,
+      localConcurrency: options.concurrency,
+      // NOTIFY wakes workers at once; polling is only the backstop.
+      pollingIntervalSeconds: 2,
+      notifyPollingIntervalSeconds: 10,
+    } as const
+    await boss.work<T, void, typeof workOptions>(queue, workOptions, async ([job]: JobWithMetadata<T>[]) => {
+      try {
+        await handler(job!)
+      } catch (error) {
+        context.logger.warn(
+          { err: error, queue, jobId: job!.id, attempt: job!.retryCount },
+          'job failed; will retry',
+        )
+        throw error
+      }
+    })
+  }
+  await work<InboundJob>(QUEUES.inbound, inboundHandler(context))
+  await work<AgentTurnJob>(QUEUES.agentTurn, agentTurnHandler(context, options.agent))
+  await work<DeliveryJob>(QUEUES.delivery, deliveryHandler(context))
+  await work<TimerJob>(QUEUES.timer, timerHandler(context))
+  await work<object>(DEAD_LETTER_QUEUE, deadLetterHandler(context))
+}

@@ -1,0 +1,70 @@
+// Entry point. `npm start` runs server and worker in one process on embedded PGlite (or on
+// PostgreSQL when DATABASE_URL is set); `--role server` / `--role worker` run them apart.
+import { parseArgs } from 'node:util'
+import { serve } from '@hono/node-server'
+import { AtlasError } from '../common/errors.ts'
+import { createLogger } from '../common/logger.ts'
+import { createApp } from './app.ts'
+import { loadConfig, type Role } from './config.ts'
+import { startRuntime } from './runtime.ts'
+
+async function main() {
+  const { values } = parseArgs({ options: { role: { type: 'string', default: 'all' } } })
+  const role = values.role as Role
+  if (!['all', 'server', 'worker'].includes(role)) {
+    throw new AtlasError('config_invalid', `--role must be all, server or worker (got "${role}")`)
+  }
+  const config = loadConfig(process.env, role)
+  const logger = createLogger({ level: config.logLevel })
+  const runtime = await startRuntime(config, logger)
+
+  let server: ReturnType<typeof serve> | undefined
+  if (role !== 'worker') {
+    const app = createApp(runtime)
+    server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+      const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s))
+    })
+    const address = server.address()
+    const port = typeof address === 'object' && address ? address.port : config.port
+    printBanner(runtime.database.kind, port, runtime.demo)
+  } else {
+    logger.info('worker started')
+  }
+
+  let stopping = false
+  const shutdown = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal }, 'shutting down: finishing in-flight work')
+    server?.close()
+    await runtime.stop()
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+}
+
+function printBanner(database: string, port: number, demo: { apiKey: string; widgetKey: string } | null) {
+  const url = `http://localhost:${port}`
+  const lines = [
+    '',
+    `Atlas Desk is running at ${url}  (database: ${database === 'pglite' ? 'embedded PGlite' : 'PostgreSQL'})`,
+  ]
+  if (demo) {
+    lines.push(
+      '',
+      `Demo tenant API key: ${demo.apiKey}`,
+      '',
+      'Try it: send a chat-widget message, wait a second, read the conversation:',
+      `  id=$(curl -s -X POST ${url}/v1/widget/${demo.widgetKey}/messages -H 'content-type: application/json' -d '{"visitorId":"visitor-1","text":"How do I reset my password?"}' | sed -E 's/.*"conversationId":"([^"]+)".*/\\1/'); sleep 1; curl -s ${url}/v1/conversations/$id -H 'authorization: Bearer ${demo.apiKey}'`,
+      '',
+    )
+  }
+  process.stdout.write(`${lines.join('\n')}\n`)
+}
+
+main().catch((error: unknown) => {
+  const atlas = error instanceof AtlasError ? error : null
+  console.error(atlas ? `atlas: ${atlas.message}` : error)
+  process.exit(1)
+})

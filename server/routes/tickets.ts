@@ -1,0 +1,187 @@
+// Operator actions on a ticket. Each is one event dispatched through the ticket host, so it is
+// applied in order with everything else on that ticket and lands in the audit trail with the operator.
+import { randomUUID } from 'node:crypto'
+import { and, desc, eq } from 'drizzle-orm'
+import { type Context, Hono } from 'hono'
+import { z } from 'zod'
+import { AtlasError } from '../../common/errors.ts'
+import type { Executor } from '../../drizzle/database.ts'
+import { drafts, tickets } from '../../drizzle/schema/tickets.ts'
+import type { TicketEvent } from '../../machines/ticket.machine.ts'
+import type { AuthVariables } from '../http/auth.ts'
+import { limitBody, param, readBody } from '../http/body.ts'
+import type { Runtime } from '../runtime.ts'
+import { ticketDetails, ticketSummary } from '../views/conversation.ts'
+
+type Env = { Variables: AuthVariables }
+
+/** `TKT-10042` or the ticket's UUID. */
+const TicketRef = z.union([z.uuid(), z.string().regex(/^TKT-\d{1,9}$/i)], {
+  error: 'must be a ticket id or number like TKT-10042',
+})
+const Text = z.string().trim().min(1, 'must not be empty').max(10_000)
+const Empty = z.strictObject({})
+const ApproveBody = z.strictObject({ draftId: z.uuid().optional() })
+const SendBody = z.strictObject({ text: Text, draftId: z.uuid().optional() })
+const RejectBody = z.strictObject({
+  reason: z.string().trim().min(1).max(500).optional(),
+  draftId: z.uuid().optional(),
+})
+const ReplyBody = z.strictObject({ text: Text })
+const AssignBody = z.strictObject({ assignee: z.string().trim().min(1).max(120).nullable() })
+const StatusBody = z.strictObject({
+  status: z.enum(['pending', 'in_progress', 'resolved', 'closed']),
+  reason: z.string().trim().min(1).max(500).optional(),
+})
+
+export function ticketRoutes(runtime: Pick<Runtime, 'database' | 'host'>) {
+  const { database, host } = runtime
+  const db = database.db
+  const app = new Hono<Env>()
+  app.use('*', limitBody(64 * 1024))
+
+  /** Dispatches an operator's event and answers with the ticket as it is now. */
+  const act = async (c: Context<Env>, ticket: TicketRow, event: TicketEvent) => {
+    const idempotencyKey = c.req.header('idempotency-key')
+    const result = await host.dispatch(ticket.id, event, {
+      actor: { kind: 'human', id: c.get('auth').operator },
+      rejectIfIgnored: true,
+      ...(idempotencyKey ? { idempotencyKey: `api:${idempotencyKey.slice(0, 200)}` } : {}),
+    })
+    const [updated] = await db.select().from(tickets).where(eq(tickets.id, ticket.id))
+    return c.json({ outcome: result.outcome, ticket: ticketSummary(updated!) })
+  }
+
+  app.get('/:ticket', async (c) => {
+    const ticket = await findTicket(db, c.get('auth').tenantId, param(c, 'ticket', TicketRef))
+    return c.json({
+      ticket: ticketSummary(ticket),
+      conversationId: ticket.conversationId,
+      ...(await ticketDetails(db, ticket)),
+    })
+  })
+
+  app.post('/:ticket/draft/approve', async (c) => {
+    const ticket = await findTicket(db, c.get('auth').tenantId, param(c, 'ticket', TicketRef))
+    const body = await readBody(c, ApproveBody, 'approval', { allowEmpty: true })
+    const draftId = await pendingDraft(db, ticket.id, body.draftId)
+    return act(c, ticket, {
+      type: 'DRAFT_APPROVE',
+      draftId,
+      messageId: randomUUID(),
+      by: c.get('auth').operator,
+    })
+  })
+
+  app.post('/:ticket/draft/send', async (c) => {
+    const ticket = await findTicket(db, c.get('auth').tenantId, param(c, 'ticket', TicketRef))
+    const body = await readBody(c, SendBody, 'edited draft')
+    const draftId = await pendingDraft(db, ticket.id, body.draftId)
+    return act(c, ticket, {
+      type: 'DRAFT_SEND',
+      draftId,
+      messageId: randomUUID(),
+      text: body.text,
+      by: c.get('auth').operator,
+    })
+  })
+
+  app.post('/:ticket/draft/reject', async (c) => {
+    const ticket = await findTicket(db, c.get('auth').tenantId, param(c, 'ticket', TicketRef))
+    const body = await readBody(c, RejectBody, 'rejection', { allowEmpty: true })
+    const draftId = await pendingDraft(db, ticket.id, body.draftId)
+    return act(c, ticket, {
+      type: 'DRAFT_REJECT',
+      draftId,
+      by: c.get('auth').operator,
+      ...(body.reason ? { reason: body.reason } : {}),
+    })
+  })
+
+  app.post('/:ticket/take-over', async (c) => {
+    const ticket = await findTicket(db, c.get('auth').tenantId, param(c, 'ticket', TicketRef))
+    await readBody(c, Empty, 'take-over', { allowEmpty: true })
+    return act(c, ticket, { type: 'TAKE_OVER', by: c.get('auth').operator })
+  })
+
+  app.post('/:ticket/hand-back', async (c) => {
+    const ticket = await findTicket(db, c.get('auth').tenantId, param(c, 'ticket', TicketRef))
+    await readBody(c, Empty, 'hand-back', { allowEmpty: true })
+    return act(c, ticket, { type: 'HAND_BACK', by: c.get('auth').operator })
+  })
+
+  app.post('/:ticket/reply', async (c) => {
+    const ticket = await findTicket(db, c.get('auth').tenantId, param(c, 'ticket', TicketRef))
+    const body = await readBody(c, ReplyBody, 'reply')
+    return act(c, ticket, {
+      type: 'HUMAN_REPLY',
+      messageId: randomUUID(),
+      text: body.text,
+      by: c.get('auth').operator,
+    })
+  })
+
+  app.post('/:ticket/assign', async (c) => {
+    const ticket = await findTicket(db, c.get('auth').tenantId, param(c, 'ticket', TicketRef))
+    const body = await readBody(c, AssignBody, 'assignment')
+    return act(c, ticket, { type: 'ASSIGN', assignee: body.assignee, by: c.get('auth').operator })
+  })
+
+  app.post('/:ticket/status', async (c) => {
+    const ticket = await findTicket(db, c.get('auth').tenantId, param(c, 'ticket', TicketRef))
+    const body = await readBody(c, StatusBody, 'status change')
+    const by = c.get('auth').operator
+    const event: TicketEvent =
+      body.status === 'resolved'
+        ? { type: 'RESOLVE', by }
+        : body.status === 'closed'
+          ? { type: 'CLOSE', by }
+          : body.status === 'pending'
+            ? { type: 'MARK_PENDING', by, ...(body.reason ? { reason: body.reason } : {}) }
+            : ticket.status === 'resolved'
+              ? { type: 'REOPEN', by }
+              : { type: 'TAKE_OVER', by }
+    return act(c, ticket, event)
+  })
+
+  return app
+}
+
+type TicketRow = typeof tickets.$inferSelect
+
+export async function findTicket(db: Executor, tenantId: string, ref: string): Promise<TicketRow> {
+  const number = /^TKT-(\d+)$/i.exec(ref)
+  const [ticket] = await db
+    .select()
+    .from(tickets)
+    .where(
+      and(
+        eq(tickets.tenantId, tenantId),
+        number ? eq(tickets.number, Number(number[1])) : eq(tickets.id, ref),
+      ),
+    )
+  if (!ticket) throw new AtlasError('not_found', `Ticket ${ref} does not exist`)
+  return ticket
+}
+
+async function pendingDraft(db: Executor, ticketId: string, draftId: string | undefined): Promise<string> {
+  const [draft] = await db
+    .select({ id: drafts.id })
+    .from(drafts)
+    .where(
+      and(
+        eq(drafts.ticketId, ticketId),
+        eq(drafts.status, 'pending'),
+        ...(draftId ? [eq(drafts.id, draftId)] : []),
+      ),
+    )
+    .orderBy(desc(drafts.createdAt))
+    .limit(1)
+  if (!draft) {
+    throw new AtlasError(
+      'invalid_transition',
+      draftId ? `Draft ${draftId} is not awaiting approval` : 'No draft is awaiting approval on this ticket',
+    )
+  }
+  return draft.id
+}

@@ -1,0 +1,84 @@
+// Wires one process: database (PGlite or PostgreSQL) and its migrations, pg-boss on the same
+// database, the ticket host, and — in worker roles — the agent and the job workers. `npm start`
+// runs everything in one process; `npm run server` / `npm run worker` split it on PostgreSQL.
+import { createAtlas } from '../agents/atlas/graph.ts'
+import { DEFAULT_GATE } from '../agents/gate.ts'
+import { LocalModel } from '../agents/local/local-model.ts'
+import { AtlasError } from '../common/errors.ts'
+import type { Logger } from '../common/logger.ts'
+import { type Database, openDatabase } from '../drizzle/database.ts'
+import { TicketHost } from '../machines/host/ticket-host.ts'
+import type { Config } from './config.ts'
+import { type DemoTenant, seedDemoTenant } from './demo/seed.ts'
+import { type JobStore, recoverOrphanedJobs, startJobStore } from './jobs/job-store.ts'
+import { startWorkers } from './jobs/workers.ts'
+
+export interface Runtime {
+  readonly config: Config
+  readonly database: Database
+  readonly jobs: JobStore
+  readonly host: TicketHost
+  readonly logger: Logger
+  readonly demo: DemoTenant | null
+  stop(): Promise<void>
+}
+
+export const SCOPE_MESSAGE =
+  "Hi! I'm the support assistant. I can answer questions about our product, plans and billing — " +
+  'what can I help you with? If you would rather talk to a person, just say so.'
+
+export async function startRuntime(config: Config, logger: Logger): Promise<Runtime> {
+  if (!config.databaseUrl && config.role !== 'all') {
+    throw new AtlasError(
+      'config_invalid',
+      `--role ${config.role} needs DATABASE_URL: embedded PGlite serves a single process, so server and worker must run together (npm start).`,
+    )
+  }
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir })
+  let jobs: JobStore | undefined
+  try {
+    await database.migrate()
+    jobs = await startJobStore({ database, logger })
+    if (database.kind === 'pglite') await recoverOrphanedJobs(jobs.boss, database, logger)
+    const host = new TicketHost({ database, outbox: jobs.outbox, autoCloseSeconds: config.autoCloseSeconds })
+    const demo = config.seedDemo
+      ? await seedDemoTenant(database.db, { apiKey: config.demoApiKey, dataDir: config.dataDir })
+      : null
+
+    if (config.role !== 'server') {
+      const started = performance.now()
+      const model = LocalModel.train()
+      logger.info({ ms: Math.round(performance.now() - started) }, 'local model trained')
+      const atlas = createAtlas({
+        model,
+        gate: { ...DEFAULT_GATE, ...config.gate },
+        db: database.db,
+        scopeMessage: SCOPE_MESSAGE,
+      })
+      await startWorkers(
+        jobs.boss,
+        { database, host, logger },
+        { concurrency: config.workerConcurrency, agent: atlas },
+      )
+    }
+
+    const jobStore = jobs
+    return {
+      config,
+      database,
+      jobs: jobStore,
+      host,
+      logger,
+      demo,
+      async stop() {
+        // Graceful: in-flight jobs finish (or return to the queue after the timeout), then the database closes.
+        await jobStore.stop({ graceful: true, timeoutMs: 10_000 })
+        await database.close()
+      },
+    }
+  } catch (error) {
+    await jobs?.stop({ graceful: false }).catch(() => {})
+    await database.close().catch(() => {})
+    throw error
+  }
+}

@@ -1,0 +1,56 @@
+// How a tool is defined: a name, a description a model can read, zod schemas for input and output,
+// and whether it changes anything (a tool that does runs only after the gate or a human approves,
+// with an idempotency key). Inputs and outputs are validated on every call.
+import type { z } from 'zod'
+import type { Logger } from '../common/logger.ts'
+import { parseInput } from '../common/validation.ts'
+import type { Executor } from '../drizzle/database.ts'
+
+export interface ToolContext {
+  tenantId: string
+  db: Executor
+  logger?: Logger | undefined
+  /** Required by tools that change the world, so a retried call does the change once. */
+  idempotencyKey?: string | undefined
+}
+
+export interface Tool<I extends z.ZodType, O extends z.ZodType> {
+  readonly name: string
+  readonly description: string
+  readonly input: I
+  readonly output: O
+  readonly changesWorld: boolean
+  call(context: ToolContext, input: z.input<I>): Promise<z.output<O>>
+}
+
+export type AnyTool = Tool<z.ZodType, z.ZodType>
+
+export interface ToolDefinition<I extends z.ZodType, O extends z.ZodType> {
+  name: string
+  description: string
+  input: I
+  output: O
+  changesWorld?: boolean
+  run(context: ToolContext, input: z.output<I>): Promise<z.input<O>>
+}
+
+export function defineTool<I extends z.ZodType, O extends z.ZodType>(
+  definition: ToolDefinition<I, O>,
+): Tool<I, O> {
+  const changesWorld = definition.changesWorld ?? false
+  return {
+    name: definition.name,
+    description: definition.description,
+    input: definition.input,
+    output: definition.output,
+    changesWorld,
+    async call(context, rawInput) {
+      if (changesWorld && !context.idempotencyKey) {
+        throw new Error(`Tool ${definition.name} changes the world and needs an idempotency key`)
+      }
+      const input = parseInput(definition.input, rawInput, `input to tool ${definition.name}`, 'bad_request')
+      const output = await definition.run(context, input)
+      return parseInput(definition.output, output, `output of tool ${definition.name}`, 'internal')
+    },
+  }
+}
