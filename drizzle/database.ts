@@ -95,7 +95,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     },
     dumpDataDir: () => client.dumpDataDir('none'),
     async close() {
-      await client.close()
+      if (!client.closed) await client.close()
       lock?.release()
     },
   }
@@ -124,6 +124,7 @@ async function openPostgres(url: string, max: number): Promise<Database> {
       return (await client.unsafe(text, params as never[])) as unknown as never[]
     },
     async close() {
+      // postgres.js makes a second end() a no-op.
       await client.end({ timeout: 5 })
     },
   }

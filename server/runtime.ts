@@ -4,6 +4,7 @@
 import { createAtlas } from '../agents/atlas/graph.ts'
 import { DEFAULT_GATE } from '../agents/gate.ts'
 import { LocalModel } from '../agents/local/local-model.ts'
+import type { AgentModel } from '../agents/model.ts'
 import { AtlasError } from '../common/errors.ts'
 import type { Logger } from '../common/logger.ts'
 import { type Database, openDatabase } from '../drizzle/database.ts'
@@ -27,14 +28,28 @@ export const SCOPE_MESSAGE =
   "Hi! I'm the support assistant. I can answer questions about our product, plans and billing — " +
   'what can I help you with? If you would rather talk to a person, just say so.'
 
-export async function startRuntime(config: Config, logger: Logger): Promise<Runtime> {
-  if (!config.databaseUrl && config.role !== 'all') {
+export interface RuntimeOverrides {
+  /** An already open database (tests); the runtime migrates it and closes it on stop. */
+  database?: Database
+  /** A trained model to use instead of training the local one at start-up. */
+  model?: AgentModel
+  /** Tests run a server-only runtime on their own in-memory PGlite. */
+  allowServerOnlyOnPglite?: boolean
+}
+
+export async function startRuntime(
+  config: Config,
+  logger: Logger,
+  overrides: RuntimeOverrides = {},
+): Promise<Runtime> {
+  if (!config.databaseUrl && config.role !== 'all' && !overrides.allowServerOnlyOnPglite) {
     throw new AtlasError(
       'config_invalid',
       `--role ${config.role} needs DATABASE_URL: embedded PGlite serves a single process, so server and worker must run together (npm start).`,
     )
   }
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir })
+  const database =
+    overrides.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }))
   let jobs: JobStore | undefined
   try {
     await database.migrate()
@@ -47,8 +62,9 @@ export async function startRuntime(config: Config, logger: Logger): Promise<Runt
 
     if (config.role !== 'server') {
       const started = performance.now()
-      const model = LocalModel.train()
-      logger.info({ ms: Math.round(performance.now() - started) }, 'local model trained')
+      const model = overrides.model ?? LocalModel.train()
+      if (!overrides.model)
+        logger.info({ ms: Math.round(performance.now() - started) }, 'local model trained')
       const atlas = createAtlas({
         model,
         gate: { ...DEFAULT_GATE, ...config.gate },

@@ -43,6 +43,13 @@ export async function startJobStore({
   for (const key of Object.keys(QUEUES) as QueueKey[]) {
     await ensureQueue(boss, QUEUES[key], { ...QUEUE_OPTIONS[key], deadLetter: DEAD_LETTER_QUEUE })
   }
+  // pg-boss looks a queue up in its cache before enqueueing, and on a miss reads it through its own
+  // connection. Inside one of our transactions on single-connection PGlite that read would wait for
+  // the transaction it is part of: a deadlock. Creating or updating a queue evicts it from the
+  // cache, so warm the cache now, outside any transaction (findJobs caches the queue it looks in).
+  for (const name of [DEAD_LETTER_QUEUE, ...Object.values(QUEUES)]) {
+    await boss.findJobs(name, { key: 'atlas-cache-warm-up' })
+  }
   return {
     boss,
     outbox: createOutbox(boss, database),

@@ -1,0 +1,94 @@
+// A whole runtime for end-to-end suites: a fresh database, pg-boss, the ticket host, the workers
+// with the trained local model, the demo tenant and the Hono app (called in-process via app.request).
+import { LocalModel } from '../agents/local/local-model.ts'
+import type { AgentModel } from '../agents/model.ts'
+import { silentLogger } from '../common/logger.ts'
+import { createApp } from '../server/app.ts'
+import { loadConfig } from '../server/config.ts'
+import { type Runtime, startRuntime } from '../server/runtime.ts'
+import { createTestDatabase, type TestDatabase } from './database.ts'
+
+export const TEST_API_KEY = 'atlas_test_key_0123456789abcdef'
+
+let sharedModel: LocalModel | undefined
+/** Training takes a few seconds; one model serves every runtime of a test file. */
+export function testModel(): LocalModel {
+  sharedModel ??= LocalModel.train()
+  return sharedModel
+}
+
+export interface TestRuntime {
+  runtime: Runtime
+  app: ReturnType<typeof createApp>
+  testDatabase: TestDatabase
+  tenantId: string
+  apiKey: string
+  /** Calls the app in-process with JSON and the API key. */
+  api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>
+  stop(): Promise<void>
+}
+
+export async function startTestRuntime(
+  options: { worker?: boolean; model?: AgentModel; env?: Record<string, string> } = {},
+): Promise<TestRuntime> {
+  const testDatabase = await createTestDatabase()
+  const config = loadConfig(
+    { ATLAS_DEMO_API_KEY: TEST_API_KEY, ATLAS_DATA_DIR: '.tmp/test-data', ...options.env },
+    options.worker === false ? 'server' : 'all',
+  )
+  // A server-only runtime on PGlite is allowed here: the test owns the in-memory database.
+  const runtime = await startRuntime(
+    { ...config, role: options.worker === false ? 'server' : 'all' },
+    silentLogger,
+    {
+      database: testDatabase.database,
+      model: options.model ?? testModel(),
+      allowServerOnlyOnPglite: true,
+    },
+  )
+  const app = createApp(runtime)
+  return {
+    runtime,
+    app,
+    testDatabase,
+    tenantId: runtime.demo!.tenantId,
+    apiKey: TEST_API_KEY,
+    api(method, path, body, headers = {}) {
+      return Promise.resolve(
+        app.request(path, {
+          method,
+          headers: {
+            authorization: `Bearer ${TEST_API_KEY}`,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            ...headers,
+          },
+          ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+        }),
+      )
+    },
+    async stop() {
+      await runtime.stop()
+      await testDatabase.drop()
+    },
+  }
+}
+
+/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  let last: unknown
+  while (Date.now() < deadline) {
+    try {
+      const value = await check()
+      if (value !== undefined) return value
+    } catch (error) {
+      last = error
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`)
+}
