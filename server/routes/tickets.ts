@@ -11,7 +11,7 @@ import type { TicketEvent } from '../../machines/ticket.machine.ts'
 import type { AuthVariables } from '../http/auth.ts'
 import { limitBody, param, readBody } from '../http/body.ts'
 import type { Runtime } from '../runtime.ts'
-import { ticketDetails, ticketSummary } from '../views/conversation.ts'
+import { consistentRead, ticketDetails, ticketSummary } from '../views/conversation.ts'
 
 type Env = { Variables: AuthVariables }
 
@@ -53,12 +53,16 @@ export function ticketRoutes(runtime: Pick<Runtime, 'database' | 'host'>) {
   }
 
   app.get('/:ticket', async (c) => {
-    const ticket = await findTicket(db, c.get('auth').tenantId, param(c, 'ticket', TicketRef))
-    return c.json({
-      ticket: ticketSummary(ticket),
-      conversationId: ticket.conversationId,
-      ...(await ticketDetails(db, ticket)),
+    const ref = param(c, 'ticket', TicketRef)
+    const view = await consistentRead(db, async (tx) => {
+      const ticket = await findTicket(tx, c.get('auth').tenantId, ref)
+      return {
+        ticket: ticketSummary(ticket),
+        conversationId: ticket.conversationId,
+        ...(await ticketDetails(tx, ticket)),
+      }
     })
+    return c.json(view)
   })
 
   app.post('/:ticket/draft/approve', async (c) => {

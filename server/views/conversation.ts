@@ -31,7 +31,16 @@ export function ticketSummary(t: TicketRow) {
   }
 }
 
-export async function conversationView(db: Executor, tenantId: string, conversationId: string) {
+/** Runs several reads on one snapshot, so a ticket, its draft and its messages agree with each other. */
+export function consistentRead<T>(db: Executor, read: (tx: Executor) => Promise<T>): Promise<T> {
+  return db.transaction((tx) => read(tx), { isolationLevel: 'repeatable read', accessMode: 'read only' })
+}
+
+export function conversationView(db: Executor, tenantId: string, conversationId: string) {
+  return consistentRead(db, (tx) => readConversation(tx, tenantId, conversationId))
+}
+
+async function readConversation(db: Executor, tenantId: string, conversationId: string) {
   const [row] = await db
     .select({ conversation: conversations, channel: channels, contact: contacts })
     .from(conversations)
