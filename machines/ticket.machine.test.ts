@@ -254,12 +254,27 @@ describe('ticket machine: bot_handled', () => {
     expect(replied.snapshot.context).toMatchObject({ owner: 'human', assignee: 'op-2' })
   })
 
-  it('a delivery failure of the bot reply escalates; a delivery success changes nothing', () => {
+  it('a delivery failure of the bot reply escalates', () => {
     const failed = drive([ev.deliveryFailed()], at.bot_handled())
     expect(stateOf(failed.snapshot)).toBe('pending')
     expect(failed.snapshot.context.escalation?.reason).toBe('delivery_failed: 503 from channel')
-    const delivered = drive([ev.delivered()], at.bot_handled())
-    expect(last(delivered.steps).changed).toBe(false)
+  })
+
+  it('a confirmed delivery is noted in every live state without changing the state', () => {
+    for (const state of [
+      'new',
+      'triaging',
+      'bot_handled',
+      'awaiting_approval',
+      'pending',
+      'in_progress',
+      'resolved',
+    ] as const) {
+      const { snapshot, steps } = drive([ev.delivered('out-7')], at[state]())
+      expect(last(steps)).toMatchObject({ changed: true, effects: [] })
+      expect(stateOf(snapshot)).toBe(state)
+      expect(snapshot.context.lastDeliveredMessageId).toBe('out-7')
+    }
   })
 })
 

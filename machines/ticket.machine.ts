@@ -49,6 +49,8 @@ export interface TicketContext {
   timerSeq: number
   /** How long a resolved ticket waits before it closes itself (a timer job, not an XState delay). */
   autoCloseSeconds: number
+  /** The last reply the channel confirmed delivered. */
+  lastDeliveredMessageId: string | null
 }
 
 export interface TicketInput {
@@ -254,6 +256,7 @@ export const ticketMachine = setup({
     timers: {},
     timerSeq: 0,
     autoCloseSeconds: input.autoCloseSeconds ?? DEFAULT_AUTO_CLOSE_SECONDS,
+    lastDeliveredMessageId: null,
   }),
   initial: 'new',
   // Operator events valid in every live state; states below refine or override them.
@@ -264,6 +267,11 @@ export const ticketMachine = setup({
     MARK_PENDING: { target: '.pending', actions: [...dropPendingDraft(), 'escalate'] },
     RESOLVE: { target: '.resolved', actions: [...dropPendingDraft(), assign({ pendingTurn: null })] },
     CLOSE: { target: '.closed', actions: [...dropPendingDraft(), assign({ pendingTurn: null })] },
+    REPLY_DELIVERED: {
+      actions: assign(({ event }) => ({
+        lastDeliveredMessageId: (event as EventOf<'REPLY_DELIVERED'>).messageId,
+      })),
+    },
     // A reply that could not be delivered after all retries: a human has to look.
     REPLY_FAILED: { guard: 'botOwns', target: '.pending', actions: 'escalate' },
   },

@@ -1,4 +1,5 @@
 // Runtime configuration from environment variables, validated once at start-up with a clear error.
+import { join } from 'node:path'
 import { z } from 'zod'
 import { AtlasError } from '../common/errors.ts'
 import { parseInput } from '../common/validation.ts'
@@ -18,6 +19,7 @@ const EnvSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string')
     .optional(),
   ATLAS_DATA_DIR: z.string().min(1).default('.atlas-data'),
+  ATLAS_MODEL_CACHE_DIR: z.string().min(1).optional(),
   ATLAS_DEMO_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   ATLAS_SEED_DEMO: flag(true),
   ATLAS_GATE_AUTO: number(0.75).pipe(z.number().min(0).max(1)),
@@ -36,6 +38,8 @@ export interface Config {
   host: string
   databaseUrl: string | undefined
   dataDir: string
+  /** Where the trained local model is cached (default: `<dataDir>/models`). */
+  modelCacheDir: string
   demoApiKey: string | undefined
   seedDemo: boolean
   gate: { auto: number; review: number; minMargin: number }
@@ -58,6 +62,7 @@ export function loadConfig(env: Record<string, string | undefined>, role: Role =
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.ATLAS_DATA_DIR,
+    modelCacheDir: e.ATLAS_MODEL_CACHE_DIR ?? join(e.ATLAS_DATA_DIR, 'models'),
     demoApiKey: e.ATLAS_DEMO_API_KEY,
     seedDemo: e.ATLAS_SEED_DEMO,
     gate: { auto: e.ATLAS_GATE_AUTO, review: e.ATLAS_GATE_REVIEW, minMargin: e.ATLAS_GATE_MIN_MARGIN },

@@ -1,6 +1,7 @@
 // Wires one process: database (PGlite or PostgreSQL) and its migrations, pg-boss on the same
 // database, the ticket host, and — in worker roles — the agent and the job workers. `npm start`
 // runs everything in one process; `npm run server` / `npm run worker` split it on PostgreSQL.
+import { join } from 'node:path'
 import { createAtlas } from '../agents/atlas/graph.ts'
 import { DEFAULT_GATE } from '../agents/gate.ts'
 import { LocalModel } from '../agents/local/local-model.ts'

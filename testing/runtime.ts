@@ -11,9 +11,9 @@ import { createTestDatabase, type TestDatabase } from './database.ts'
 export const TEST_API_KEY = 'atlas_test_key_0123456789abcdef'
 
 let sharedModel: LocalModel | undefined
-/** Training takes a few seconds; one model serves every runtime of a test file. */
+/** Training takes seconds: one model per test file, cached on disk across files and runs. */
 export function testModel(): LocalModel {
-  sharedModel ??= LocalModel.train()
+  sharedModel ??= LocalModel.loadOrTrain('.tmp/model-cache')
   return sharedModel
 }
 

@@ -1,7 +1,10 @@
 // The `local` model provider: offline, no key. Triage by the trained classifiers, replies composed
 // extractively from the Library passages.
+
+import type { Logger } from '../../common/logger.ts'
 import type { AgentModel, ComposedReply, ComposeInput, Triage } from '../model.ts'
 import { composeFromPassages } from './compose.ts'
+import { loadOrTrainTriage } from './model-cache.ts'
 import { shippedExamples, TriageModel } from './triage-model.ts'
 
 export class LocalModel implements AgentModel {
@@ -12,9 +15,14 @@ export class LocalModel implements AgentModel {
     this.#triage = triage
   }
 
-  /** Trains on the shipped examples plus any tenant examples; takes well under a second. */
+  /** Trains on the shipped examples plus any tenant examples. */
   static train(extra: Parameters<typeof TriageModel.train>[0] = []): LocalModel {
     return new LocalModel(TriageModel.train([...shippedExamples(), ...extra]))
+  }
+
+  /** Loads the trained model from `cacheDir` when it is current, else trains and caches it. */
+  static loadOrTrain(cacheDir: string | undefined, logger?: Logger): LocalModel {
+    return new LocalModel(loadOrTrainTriage(cacheDir, [], logger))
   }
 
   async triage(message: string): Promise<Triage> {

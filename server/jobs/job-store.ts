@@ -68,7 +68,7 @@ async function ensureQueue(
     await boss.createQueue(name, { ...options, notify: true })
     return
   }
-  const { heartbeatSeconds: _h, ...updatable } = options
+  const { policy: _policy, partition: _partition, ...updatable } = options
   await boss.updateQueue(name, { ...updatable, notify: true })
 }
 

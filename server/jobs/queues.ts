@@ -14,10 +14,20 @@ export const QUEUES = {
 
 export type QueueKey = keyof typeof QUEUES
 
-/** Retry policy per queue; `heartbeatSeconds` lets the monitor retry a job whose worker died mid-run. */
+/**
+ * Retry policy per queue. Workers beat every 5 s while a job runs, so a job whose process died is
+ * noticed by its missing heartbeat within about 10–20 s, long before it would expire.
+ */
 export const QUEUE_OPTIONS: Record<QueueKey, Omit<Queue, 'name'>> = {
-  inbound: { retryLimit: 5, retryDelay: 1, retryBackoff: true, retryDelayMax: 60, expireInSeconds: 60 },
-  // A model call may be slow; the heartbeat, not the expiry, is what notices a dead worker.
+  inbound: {
+    retryLimit: 5,
+    retryDelay: 1,
+    retryBackoff: true,
+    retryDelayMax: 60,
+    expireInSeconds: 60,
+    heartbeatSeconds: 10,
+  },
+  // A model call may be slow: a generous expiry; the heartbeat is what notices a dead worker.
   agentTurn: {
     retryLimit: 3,
     retryDelay: 2,
@@ -27,6 +37,20 @@ export const QUEUE_OPTIONS: Record<QueueKey, Omit<Queue, 'name'>> = {
     heartbeatSeconds: 10,
   },
   // A channel outage can last minutes: back off up to 5 minutes between attempts.
-  delivery: { retryLimit: 10, retryDelay: 2, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 120 },
-  timer: { retryLimit: 5, retryDelay: 5, retryBackoff: true, retryDelayMax: 300, expireInSeconds: 60 },
+  delivery: {
+    retryLimit: 10,
+    retryDelay: 2,
+    retryBackoff: true,
+    retryDelayMax: 300,
+    expireInSeconds: 120,
+    heartbeatSeconds: 10,
+  },
+  timer: {
+    retryLimit: 5,
+    retryDelay: 5,
+    retryBackoff: true,
+    retryDelayMax: 300,
+    expireInSeconds: 60,
+    heartbeatSeconds: 10,
+  },
 }
