@@ -1,7 +1,6 @@
 // Wires one process: database (PGlite or PostgreSQL) and its migrations, pg-boss on the same
 // database, the ticket host, and — in worker roles — the agent and the job workers. `npm start`
 // runs everything in one process; `npm run server` / `npm run worker` split it on PostgreSQL.
-import { join } from 'node:path'
 import { createAtlas } from '../agents/atlas/graph.ts'
 import { DEFAULT_GATE } from '../agents/gate.ts'
 import { LocalModel } from '../agents/local/local-model.ts'
@@ -62,10 +61,7 @@ export async function startRuntime(
       : null
 
     if (config.role !== 'server') {
-      const started = performance.now()
-      const model = overrides.model ?? LocalModel.train()
-      if (!overrides.model)
-        logger.info({ ms: Math.round(performance.now() - started) }, 'local model trained')
+      const model = overrides.model ?? LocalModel.loadOrTrain(config.modelCacheDir, logger)
       const atlas = createAtlas({
         model,
         gate: { ...DEFAULT_GATE, ...config.gate },
