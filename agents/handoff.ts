@@ -7,7 +7,7 @@ const BY_REASON: Record<string, string> = {
   cancellation:
     "I can't change subscriptions myself, so I've passed your request to our team. A person will reply here to help with it.",
   account_change:
-    "Changes like this have to be made by a person on our team, so I've passed your request on. They'll reply here.",
+    "Changes like this have to be made by someone on our team, so I've passed your request on. A person will reply here.",
   account_lookup:
     "I can't look into account details myself, so I've passed your question to our team. A person will reply here.",
   billing_dispute:
