@@ -3,6 +3,7 @@
 // runs everything in one process; `npm run server` / `npm run worker` split it on PostgreSQL.
 import { createAtlas } from '../agents/atlas/graph.ts'
 import { DEFAULT_GATE } from '../agents/gate.ts'
+import { LibraryMatchers } from '../agents/local/library-matchers.ts'
 import { LocalModel } from '../agents/local/local-model.ts'
 import type { AgentModel } from '../agents/model.ts'
 import { AtlasError } from '../common/errors.ts'
@@ -62,11 +63,15 @@ export async function startRuntime(
 
     if (config.role !== 'server') {
       const model = overrides.model ?? LocalModel.loadOrTrain(config.modelCacheDir, logger)
+      const matchers = new LibraryMatchers({ cacheDir: config.modelCacheDir, logger })
+      // Train (or load) the demo Library's matcher now, so the first message does not wait for it.
+      if (demo) await matchers.forTenant(database.db, demo.tenantId)
       const atlas = createAtlas({
         model,
         gate: { ...DEFAULT_GATE, ...config.gate },
         db: database.db,
         scopeMessage: SCOPE_MESSAGE,
+        matcher: (tenantId) => matchers.forTenant(database.db, tenantId),
       })
       await startWorkers(
         jobs.boss,

@@ -33,7 +33,12 @@ export async function startTestRuntime(
 ): Promise<TestRuntime> {
   const testDatabase = await createTestDatabase()
   const config = loadConfig(
-    { ATLAS_DEMO_API_KEY: TEST_API_KEY, ATLAS_DATA_DIR: '.tmp/test-data', ...options.env },
+    {
+      ATLAS_DEMO_API_KEY: TEST_API_KEY,
+      ATLAS_DATA_DIR: '.tmp/test-data',
+      ATLAS_MODEL_CACHE_DIR: '.tmp/model-cache',
+      ...options.env,
+    },
     options.worker === false ? 'server' : 'all',
   )
   // A server-only runtime on PGlite is allowed here: the test owns the in-memory database.

@@ -6,11 +6,12 @@ import { Annotation, END, START, StateGraph } from '@langchain/langgraph'
 import { withSpan } from '../../common/tracing.ts'
 import type { Executor } from '../../drizzle/database.ts'
 import type { Citation } from '../../drizzle/schema/conversations.ts'
-import { librarySearch, type Passage } from '../../tools/library-search.ts'
 import { answerConfidence, answerFeatures } from '../answer-confidence.ts'
 import { decide, type GateAction, type GateConfig } from '../gate.ts'
 import { handoffNotice } from '../handoff.ts'
+import type { PassageMatcher } from '../local/passage-matcher.ts'
 import type { AgentModel, ComposedReply, Triage } from '../model.ts'
+import { type RankedPassage, retrieve } from '../retrieval.ts'
 
 export const ATLAS = 'atlas'
 
@@ -43,12 +44,15 @@ export interface AtlasDependencies {
   db: Executor
   /** Sent for messages that have nothing to do with the product (greetings, chit-chat). */
   scopeMessage: string
+  /** The tenant's semantic passage matcher, fused with full-text search when present. */
+  matcher?: ((tenantId: string) => Promise<PassageMatcher | null>) | undefined
 }
 
 const AtlasState = Annotation.Root({
   input: Annotation<AgentInput>(),
   triage: Annotation<Triage | null>({ reducer: (_, next) => next, default: () => null }),
-  passages: Annotation<Passage[]>({ reducer: (_, next) => next, default: () => [] }),
+  passages: Annotation<RankedPassage[]>({ reducer: (_, next) => next, default: () => [] }),
+  novelty: Annotation<number>({ reducer: (_, next) => next, default: () => 0 }),
   reply: Annotation<ComposedReply | null>({ reducer: (_, next) => next, default: () => null }),
   decision: Annotation<AgentDecision | null>({ reducer: (_, next) => next, default: () => null }),
   toolCalls: Annotation<string[]>({ reducer: (all, next) => all.concat(next), default: () => [] }),
@@ -63,13 +67,12 @@ export function createAtlas(deps: AtlasDependencies) {
       ),
     }))
     .addNode('retrieve', async (state: State) => {
-      const result = await withSpan('tool.library_search', {}, () =>
-        librarySearch.call(
-          { tenantId: state.input.tenantId, db: deps.db },
-          { query: state.input.message, limit: 5 },
-        ),
+      const result = await retrieve(
+        { db: deps.db, matcher: deps.matcher },
+        state.input.tenantId,
+        state.input.message,
       )
-      return { passages: result.passages, toolCalls: ['library_search'] }
+      return { passages: result.passages, novelty: result.novelty, toolCalls: result.toolCalls }
     })
     .addNode('draft', async (state: State) => ({
       reply: await deps.model.compose({
@@ -132,11 +135,18 @@ function decideTurn(deps: AtlasDependencies, state: State): AgentDecision {
       scores,
     }
   }
-  const confidence = answerConfidence(state.passages)
+  const features = answerFeatures({ passages: state.passages, novelty: state.novelty })
+  const confidence = answerConfidence(features)
   scores.retrieval = {
-    ...answerFeatures(state.passages),
-    answerConfidence: confidence,
-    top: state.passages.slice(0, 3).map((p) => ({ slug: p.slug, heading: p.heading, score: round(p.score) })),
+    features: features.map(round),
+    answerConfidence: round(confidence),
+    top: state.passages.slice(0, 3).map((p) => ({
+      slug: p.slug,
+      heading: p.heading,
+      score: round(p.score),
+      lexical: round(p.lexical),
+      semantic: round(p.semantic),
+    })),
   }
   const gate = decide(deps.gate, {
     triage,
