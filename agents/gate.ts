@@ -22,7 +22,7 @@ export interface GateConfig {
 }
 
 export const DEFAULT_GATE: GateConfig = {
-  auto: 0.85,
+  auto: 0.9,
   review: 0.45,
   minMargin: 0.1,
   humanActions: [

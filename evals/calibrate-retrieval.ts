@@ -14,6 +14,7 @@ import {
   answerFeatures,
 } from '../agents/answer-confidence.ts'
 import { DEFAULT_GATE, decide } from '../agents/gate.ts'
+import { answerPassages } from '../agents/local/compose.ts'
 import { LibraryMatchers } from '../agents/local/library-matchers.ts'
 import { LocalModel } from '../agents/local/local-model.ts'
 import type { Triage } from '../agents/model.ts'
@@ -58,8 +59,8 @@ async function main() {
   const rows: Row[] = []
   for (const c of cases) {
     const r = await retrieve({ db, matcher: (id) => matchers.forTenant(db, id) }, tenant!.id, c.text)
-    const best = r.passages[0]
-    const correct = !!best && best.slug === c.article && best.heading === c.section
+    // Correct when the reply quotes the labelled section (the composer may quote a sibling too).
+    const correct = answerPassages(r.passages).some((p) => p.slug === c.article && p.heading === c.section)
     rows.push({
       split: splitOf(c.text),
       answerable: c.article !== null,
@@ -82,7 +83,7 @@ async function main() {
     const top1 = answerable.filter((r) => r.correct).length / answerable.length
     const scored = set.map((r) => ({ ...r, p: answerConfidence(r.x, fitted) }))
     const lines = [
-      `${name}: ${set.length} cases (${answerable.length} answerable), top-1 passage correct ${pct(top1)}`,
+      `${name}: ${set.length} cases (${answerable.length} answerable), reply quotes the right section ${pct(top1)}`,
     ]
     for (const threshold of [0.45, 0.6, 0.75, 0.85, 0.9]) {
       const taken = scored.filter((r) => r.p >= threshold)

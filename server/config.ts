@@ -22,7 +22,7 @@ const EnvSchema = z.object({
   ATLAS_MODEL_CACHE_DIR: z.string().min(1).optional(),
   ATLAS_DEMO_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   ATLAS_SEED_DEMO: flag(true),
-  ATLAS_GATE_AUTO: number(0.85).pipe(z.number().min(0).max(1)),
+  ATLAS_GATE_AUTO: number(0.9).pipe(z.number().min(0).max(1)),
   ATLAS_GATE_REVIEW: number(0.45).pipe(z.number().min(0).max(1)),
   ATLAS_GATE_MIN_MARGIN: number(0.1).pipe(z.number().min(0).max(1)),
   ATLAS_AUTO_CLOSE_HOURS: number(96).pipe(z.number().positive()),
