@@ -11,3 +11,4 @@ export function adapterFor(kind: ChannelKind): ChannelAdapter | undefined {
 }
 
 export type * from './types.ts'
+export { IDENTITY_FOR_CHANNEL } from './types.ts'

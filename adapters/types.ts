@@ -5,6 +5,16 @@
 export type ChannelKind = 'widget' | 'whatsapp' | 'email' | 'messenger' | 'instagram' | 'mentions'
 export type IdentityKind = 'visitor' | 'email' | 'phone' | 'whatsapp' | 'messenger' | 'instagram'
 
+/** Which of a contact's identities a channel delivers to. */
+export const IDENTITY_FOR_CHANNEL: Record<ChannelKind, IdentityKind> = {
+  widget: 'visitor',
+  whatsapp: 'whatsapp',
+  email: 'email',
+  messenger: 'messenger',
+  instagram: 'instagram',
+  mentions: 'messenger',
+}
+
 export interface ContactRef {
   /** How the channel identifies the sender; finds the same contact again next time. */
   identity: { kind: IdentityKind; value: string }

@@ -406,24 +406,82 @@ function recordDecision() {
   } as const
 }
 
-function botReply() {
+/** Every reply answers the customer's latest message; the builders say who wrote what, under which key. */
+function queueReply(build: (event: TicketEvent) => Omit<TicketEffects['queueReply'], 'replyToId'>) {
   return {
     type: 'queueReply',
-    params: ({ context, event }: { context: TicketContext; event: TicketEvent }) => {
-      const e = event as EventOf<'AGENT_DECIDED'>
-      const reply = e.reply as ReplyPayload
-      return {
-        messageId: reply.messageId,
-        body: reply.body,
-        citations: reply.citations,
-        author: 'bot' as const,
-        authorRef: e.agent,
-        replyToId: context.lastCustomerMessageId,
-        idempotencyKey: `turn:${e.turn}`,
-        draftId: null,
-      }
-    },
+    params: ({ context, event }: { context: TicketContext; event: TicketEvent }) => ({
+      ...build(event),
+      replyToId: context.lastCustomerMessageId,
+    }),
   } as const
+}
+
+function botReply() {
+  return queueReply((event) => {
+    const e = event as EventOf<'AGENT_DECIDED'>
+    const reply = e.reply as ReplyPayload
+    const { messageId, body, citations } = reply
+    return {
+      messageId,
+      body,
+      citations,
+      author: 'bot',
+      authorRef: e.agent,
+      idempotencyKey: `turn:${e.turn}`,
+      draftId: null,
+    }
+  })
+}
+
+function approvedReply() {
+  return queueReply((event) => {
+    const e = event as EventOf<'DRAFT_APPROVE'>
+    // The draft's own text and citations are filled in by the host from the stored draft.
+    const key = `draft:${e.draftId}`
+    return {
+      messageId: e.messageId,
+      body: '',
+      citations: [],
+      author: 'bot',
+      authorRef: e.by,
+      idempotencyKey: key,
+      draftId: e.draftId,
+    }
+  })
+}
+
+function editedReply() {
+  return queueReply((event) => {
+    const e = event as EventOf<'DRAFT_SEND'>
+    const key = `draft:${e.draftId}`
+    return {
+      messageId: e.messageId,
+      body: e.text,
+      citations: [],
+      author: 'human',
+      authorRef: e.by,
+      idempotencyKey: key,
+      draftId: e.draftId,
+    }
+  })
+}
+
+function humanReply() {
+  const reply = queueReply((event) => {
+    const e = event as EventOf<'HUMAN_REPLY'>
+    const key = `human:${e.messageId}`
+    return {
+      messageId: e.messageId,
+      body: e.text,
+      citations: [],
+      author: 'human',
+      authorRef: e.by,
+      idempotencyKey: key,
+      draftId: null,
+    }
+  })
+  return [reply, 'answered' as const]
 }
 
 function storeDraft() {
@@ -441,67 +499,6 @@ function storeDraft() {
       }
     },
   } as const
-}
-
-function approvedReply() {
-  return {
-    type: 'queueReply',
-    params: ({ context, event }: { context: TicketContext; event: TicketEvent }) => {
-      const e = event as EventOf<'DRAFT_APPROVE'>
-      // The draft's own text and citations are filled in by the host from the stored draft.
-      return {
-        messageId: e.messageId,
-        body: '',
-        citations: [],
-        author: 'bot' as const,
-        authorRef: e.by,
-        replyToId: context.lastCustomerMessageId,
-        idempotencyKey: `draft:${e.draftId}`,
-        draftId: e.draftId,
-      }
-    },
-  } as const
-}
-
-function editedReply() {
-  return {
-    type: 'queueReply',
-    params: ({ context, event }: { context: TicketContext; event: TicketEvent }) => {
-      const e = event as EventOf<'DRAFT_SEND'>
-      return {
-        messageId: e.messageId,
-        body: e.text,
-        citations: [],
-        author: 'human' as const,
-        authorRef: e.by,
-        replyToId: context.lastCustomerMessageId,
-        idempotencyKey: `draft:${e.draftId}`,
-        draftId: e.draftId,
-      }
-    },
-  } as const
-}
-
-function humanReply() {
-  return [
-    {
-      type: 'queueReply',
-      params: ({ context, event }: { context: TicketContext; event: TicketEvent }) => {
-        const e = event as EventOf<'HUMAN_REPLY'>
-        return {
-          messageId: e.messageId,
-          body: e.text,
-          citations: [],
-          author: 'human' as const,
-          authorRef: e.by,
-          replyToId: context.lastCustomerMessageId,
-          idempotencyKey: `human:${e.messageId}`,
-          draftId: null,
-        }
-      },
-    } as const,
-    'answered' as const,
-  ]
 }
 
 function settleDraft(status: 'sent' | 'rejected') {

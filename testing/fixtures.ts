@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Database, Executor } from '../drizzle/database.ts'
 import { channels } from '../drizzle/schema/channels.ts'
-import { contacts } from '../drizzle/schema/contacts.ts'
+import { contactIdentities, contacts } from '../drizzle/schema/contacts.ts'
 import { conversations, messages } from '../drizzle/schema/conversations.ts'
 import { tenants } from '../drizzle/schema/tenants.ts'
 import { JOB_SCHEMA } from '../server/jobs/job-store.ts'
@@ -19,6 +19,9 @@ export async function createTenant(db: Executor, slug = `t-${randomUUID().slice(
 
 export async function createConversation(db: Executor, tenantId: string, channelId: string) {
   const [contact] = await db.insert(contacts).values({ tenantId, name: 'Sam Visitor' }).returning()
+  await db
+    .insert(contactIdentities)
+    .values({ tenantId, contactId: contact!.id, kind: 'visitor', value: `visitor-${contact!.id}` })
   const [conversation] = await db
     .insert(conversations)
     .values({ tenantId, channelId, contactId: contact!.id })

@@ -10,6 +10,7 @@ import { messages } from '../../drizzle/schema/conversations.ts'
 import { actorSnapshots, tickets } from '../../drizzle/schema/tickets.ts'
 import type { PersistedTicket } from '../../machines/actor-snapshot.ts'
 import type { AgentTurnJob } from '../../machines/host/outbox.ts'
+import type { TicketHost } from '../../machines/host/ticket-host.ts'
 import { isLastAttempt, type JobContext, type JobHandler } from './context.ts'
 
 export interface TurnAgent {
@@ -63,13 +64,26 @@ export function agentTurnHandler(context: JobContext, agent: TurnAgent): JobHand
     } catch (error) {
       if (!isLastAttempt(job)) throw error
       logger.error({ err: error, ticketId, turn }, 'agent turn failed on its last attempt: escalating')
-      await host.dispatch(
+      await reportTurnFailure(host, {
         ticketId,
-        { type: 'AGENT_FAILED', turn, error: (error as Error).message.slice(0, 500) },
-        { actor: { kind: 'system', id: 'agent-turn' }, idempotencyKey: `turn:${turn}:failed` },
-      )
+        turn,
+        error: (error as Error).message,
+        reporter: 'agent-turn',
+      })
     }
   }
+}
+
+/** The turn could not be decided: the ticket goes to people (the machine ignores a stale turn). */
+export async function reportTurnFailure(
+  host: TicketHost,
+  failure: { ticketId: string; turn: number; error: string; reporter: string },
+): Promise<void> {
+  await host.dispatch(
+    failure.ticketId,
+    { type: 'AGENT_FAILED', turn: failure.turn, error: failure.error.slice(0, 500) },
+    { actor: { kind: 'system', id: failure.reporter }, idempotencyKey: `turn:${failure.turn}:failed` },
+  )
 }
 
 async function turnInput({ database }: JobContext, ticketId: string): Promise<AgentInput> {

@@ -1,15 +1,24 @@
 // Job: deliver one outbound message through its channel's adapter, then report the result to the
 // ticket in the same transaction that records it on the message. The adapter gets the message id
 // as its idempotency key; a message already marked sent is never sent again.
-import { eq } from 'drizzle-orm'
-import { adapterFor } from '../../adapters/index.ts'
+import { and, eq } from 'drizzle-orm'
+import {
+  adapterFor,
+  type ChannelAdapter,
+  type ChannelKind,
+  IDENTITY_FOR_CHANNEL,
+} from '../../adapters/index.ts'
 import { channels } from '../../drizzle/schema/channels.ts'
 import { contactIdentities } from '../../drizzle/schema/contacts.ts'
 import { conversations, messages } from '../../drizzle/schema/conversations.ts'
 import type { DeliveryJob } from '../../machines/host/outbox.ts'
+import type { TicketHost } from '../../machines/host/ticket-host.ts'
 import { isLastAttempt, type JobContext, type JobHandler } from './context.ts'
 
-export function deliveryHandler({ database, host, logger }: JobContext): JobHandler<DeliveryJob> {
+export function deliveryHandler(
+  { database, host, logger }: JobContext,
+  adapters: (kind: ChannelKind) => ChannelAdapter | undefined = adapterFor,
+): JobHandler<DeliveryJob> {
   return async (job) => {
     const { ticketId, messageId } = job.data
     const [row] = await database.db
@@ -27,15 +36,20 @@ export function deliveryHandler({ database, host, logger }: JobContext): JobHand
     const alreadySent = message.deliveryStatus !== 'queued'
     let providerMessageId = message.providerMessageId
     if (!alreadySent) {
-      const adapter = adapterFor(channel.kind)
+      const adapter = adapters(channel.kind)
       try {
         if (!adapter) throw new Error(`No adapter can send on ${channel.kind} channels`)
         const [identity] = await database.db
           .select({ kind: contactIdentities.kind, value: contactIdentities.value })
           .from(contactIdentities)
-          .where(eq(contactIdentities.contactId, row.contactId))
+          .where(
+            and(
+              eq(contactIdentities.contactId, row.contactId),
+              eq(contactIdentities.kind, IDENTITY_FOR_CHANNEL[channel.kind]),
+            ),
+          )
           .limit(1)
-        if (!identity) throw new Error(`Contact ${row.contactId} has no identity to send to`)
+        if (!identity) throw new Error(`Contact ${row.contactId} has no ${channel.kind} identity to send to`)
         const result = await adapter.send(
           {
             id: message.id,
@@ -50,20 +64,7 @@ export function deliveryHandler({ database, host, logger }: JobContext): JobHand
         if (!isLastAttempt(job)) throw error
         const reason = (error as Error).message.slice(0, 500)
         logger.error({ err: error, messageId, ticketId }, 'delivery failed on its last attempt: escalating')
-        await host.dispatch(
-          ticketId,
-          { type: 'REPLY_FAILED', messageId, error: reason },
-          {
-            actor: { kind: 'system', id: 'delivery' },
-            idempotencyKey: `delivery:${messageId}`,
-            within: async (tx) => {
-              await tx
-                .update(messages)
-                .set({ deliveryStatus: 'failed', deliveryError: reason })
-                .where(eq(messages.id, messageId))
-            },
-          },
-        )
+        await reportDeliveryFailure(host, { ticketId, messageId, reason, reporter: 'delivery' })
         return
       }
     }
@@ -83,4 +84,26 @@ export function deliveryHandler({ database, host, logger }: JobContext): JobHand
       },
     )
   }
+}
+
+/** Marks the message failed and tells its ticket, in one transaction (which escalates a bot's reply). */
+export async function reportDeliveryFailure(
+  host: TicketHost,
+  failure: { ticketId: string; messageId: string; reason: string; reporter: string },
+): Promise<void> {
+  const { ticketId, messageId, reason } = failure
+  await host.dispatch(
+    ticketId,
+    { type: 'REPLY_FAILED', messageId, error: reason },
+    {
+      actor: { kind: 'system', id: failure.reporter },
+      idempotencyKey: `delivery:${messageId}`,
+      within: async (tx) => {
+        await tx
+          .update(messages)
+          .set({ deliveryStatus: 'failed', deliveryError: reason })
+          .where(eq(messages.id, messageId))
+      },
+    },
+  )
 }
