@@ -1,10 +1,11 @@
 // The confidence gate: configuration, not prompts. It turns the triage, the retrieval and the
 // composed reply into one of three actions — `auto` (send), `review` (a draft waits for a human's
 // approval) or `escalate` (a human takes it) — with the confidence and the reason, both recorded.
+import type { GateAction } from '../drizzle/schema/tickets.ts'
 import type { Passage } from '../tools/library-search.ts'
 import type { Triage } from './model.ts'
 
-export type GateAction = 'auto' | 'review' | 'escalate'
+export type { GateAction } from '../drizzle/schema/tickets.ts'
 
 export interface GateConfig {
   /** Answer confidence at or above which the reply is sent without a human. */

@@ -10,21 +10,14 @@
 // durable timer with a token, and a TIMER event whose token is no longer current is stale and ignored.
 import { assign, enqueueActions, setup } from 'xstate'
 import type { Citation } from '../drizzle/schema/conversations.ts'
+import type { GateAction, TicketOwner, TicketStatus } from '../drizzle/schema/tickets.ts'
 
 export const TICKET_MACHINE_VERSION = 1
 
-export type TicketState =
-  | 'new'
-  | 'triaging'
-  | 'bot_handled'
-  | 'awaiting_approval'
-  | 'pending'
-  | 'in_progress'
-  | 'resolved'
-  | 'closed'
-
-export type Owner = 'bot' | 'human'
-export type GateAction = 'auto' | 'review' | 'escalate'
+// The stored forms of state, owner and gate action are the machine's own vocabulary.
+export type TicketState = TicketStatus
+export type Owner = TicketOwner
+export type { GateAction }
 export type TimerName = 'autoClose'
 
 export interface TicketContext {

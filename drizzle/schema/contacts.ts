@@ -1,13 +1,11 @@
 // Customers (contacts) and the identities that find them again: a widget visitor id, an email, a phone.
 import { jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { createdAt, id, updatedAt } from './columns.ts'
-import { tenants } from './tenants.ts'
+import { tenantRef } from './tenants.ts'
 
 export const contacts = pgTable('contacts', {
   id: id(),
-  tenantId: uuid()
-    .notNull()
-    .references(() => tenants.id, { onDelete: 'cascade' }),
+  tenantId: tenantRef(),
   name: text(),
   email: text(),
   phone: text(),
@@ -22,9 +20,7 @@ export const contactIdentities = pgTable(
   'contact_identities',
   {
     id: id(),
-    tenantId: uuid()
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantRef(),
     contactId: uuid()
       .notNull()
       .references(() => contacts.id, { onDelete: 'cascade' }),

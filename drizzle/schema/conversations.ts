@@ -3,15 +3,13 @@ import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizz
 import { channels } from './channels.ts'
 import { createdAt, id, updatedAt } from './columns.ts'
 import { contacts } from './contacts.ts'
-import { tenants } from './tenants.ts'
+import { tenantRef } from './tenants.ts'
 
 export const conversations = pgTable(
   'conversations',
   {
     id: id(),
-    tenantId: uuid()
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantRef(),
     channelId: uuid()
       .notNull()
       .references(() => channels.id, { onDelete: 'cascade' }),
@@ -48,9 +46,7 @@ export const messages = pgTable(
   'messages',
   {
     id: id(),
-    tenantId: uuid()
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantRef(),
     conversationId: uuid()
       .notNull()
       .references(() => conversations.id, { onDelete: 'cascade' }),

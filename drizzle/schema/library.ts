@@ -2,15 +2,13 @@
 import { sql } from 'drizzle-orm'
 import { index, integer, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { createdAt, id, tsvector, updatedAt } from './columns.ts'
-import { tenants } from './tenants.ts'
+import { tenantRef } from './tenants.ts'
 
 export const libraryDocuments = pgTable(
   'library_documents',
   {
     id: id(),
-    tenantId: uuid()
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantRef(),
     slug: text().notNull(),
     title: text().notNull(),
     url: text(),
@@ -27,9 +25,7 @@ export const libraryPassages = pgTable(
   'library_passages',
   {
     id: id(),
-    tenantId: uuid()
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantRef(),
     documentId: uuid()
       .notNull()
       .references(() => libraryDocuments.id, { onDelete: 'cascade' }),

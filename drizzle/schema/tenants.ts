@@ -20,9 +20,7 @@ export const tenants = pgTable('tenants', {
 
 export const apiKeys = pgTable('api_keys', {
   id: id(),
-  tenantId: uuid()
-    .notNull()
-    .references(() => tenants.id, { onDelete: 'cascade' }),
+  tenantId: tenantRef(),
   name: text().notNull(),
   /** SHA-256 of the key; the key itself is shown once and never stored. */
   keyHash: text().notNull().unique(),
@@ -31,3 +29,10 @@ export const apiKeys = pgTable('api_keys', {
   createdAt: createdAt(),
   revokedAt: timestamp({ withTimezone: true }),
 })
+
+/** The owning tenant of a row: every tenant-scoped table has one, and deleting the tenant deletes it. */
+export function tenantRef() {
+  return uuid()
+    .notNull()
+    .references(() => tenants.id, { onDelete: 'cascade' })
+}

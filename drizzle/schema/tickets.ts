@@ -15,7 +15,7 @@ import {
 import { createdAt, id, updatedAt } from './columns.ts'
 import { contacts } from './contacts.ts'
 import { type Citation, conversations, messages } from './conversations.ts'
-import { tenants } from './tenants.ts'
+import { tenantRef } from './tenants.ts'
 
 export type TicketStatus =
   | 'new'
@@ -32,9 +32,7 @@ export const tickets = pgTable(
   'tickets',
   {
     id: id(),
-    tenantId: uuid()
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantRef(),
     conversationId: uuid()
       .notNull()
       .references(() => conversations.id, { onDelete: 'cascade' }),
@@ -75,9 +73,7 @@ export const ticketEvents = pgTable(
   'ticket_events',
   {
     id: bigserial({ mode: 'number' }).primaryKey(),
-    tenantId: uuid()
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantRef(),
     ticketId: uuid()
       .notNull()
       .references(() => tickets.id, { onDelete: 'cascade' }),
@@ -104,9 +100,7 @@ export const ticketEvents = pgTable(
 /** The persisted XState snapshot of each durable actor (today: one per ticket). */
 export const actorSnapshots = pgTable('actor_snapshots', {
   actorId: uuid().primaryKey(),
-  tenantId: uuid()
-    .notNull()
-    .references(() => tenants.id, { onDelete: 'cascade' }),
+  tenantId: tenantRef(),
   machine: text().notNull(),
   machineVersion: integer().notNull(),
   snapshot: jsonb().$type<Record<string, unknown>>().notNull(),
@@ -121,9 +115,7 @@ export const agentDecisions = pgTable(
   'agent_decisions',
   {
     id: id(),
-    tenantId: uuid()
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantRef(),
     ticketId: uuid()
       .notNull()
       .references(() => tickets.id, { onDelete: 'cascade' }),
@@ -151,9 +143,7 @@ export const drafts = pgTable(
   'drafts',
   {
     id: id(),
-    tenantId: uuid()
-      .notNull()
-      .references(() => tenants.id, { onDelete: 'cascade' }),
+    tenantId: tenantRef(),
     ticketId: uuid()
       .notNull()
       .references(() => tickets.id, { onDelete: 'cascade' }),
