@@ -1,5 +1,5 @@
 // Channels a tenant receives messages on. `key` is the public identifier in webhook and widget URLs.
-import { jsonb, pgTable, text, uuid } from 'drizzle-orm/pg-core'
+import { jsonb, pgTable, text } from 'drizzle-orm/pg-core'
 import { createdAt, id } from './columns.ts'
 import { tenantRef } from './tenants.ts'
 
