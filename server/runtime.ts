@@ -11,7 +11,7 @@ import type { Logger } from '../common/logger.ts'
 import { type Database, openDatabase } from '../drizzle/database.ts'
 import { TicketHost } from '../machines/host/ticket-host.ts'
 import type { Config } from './config.ts'
-import { type DemoTenant, seedDemoTenant } from './demo/seed.ts'
+import { type DemoTenant, findDemoTenant, seedDemoTenant } from './demo/seed.ts'
 import { type JobStore, recoverOrphanedJobs, startJobStore } from './jobs/job-store.ts'
 import { startWorkers } from './jobs/workers.ts'
 
@@ -57,15 +57,19 @@ export async function startRuntime(
     jobs = await startJobStore({ database, logger })
     if (database.kind === 'pglite') await recoverOrphanedJobs(jobs.boss, database, logger)
     const host = new TicketHost({ database, outbox: jobs.outbox, autoCloseSeconds: config.autoCloseSeconds })
-    const demo = config.seedDemo
-      ? await seedDemoTenant(database.db, { apiKey: config.demoApiKey, dataDir: config.dataDir })
-      : null
+    // The process that serves HTTP seeds the demo tenant and owns its key; a worker never does, so
+    // two processes starting together cannot install two different demo keys.
+    const demo =
+      config.seedDemo && config.role !== 'worker'
+        ? await seedDemoTenant(database.db, { apiKey: config.demoApiKey, dataDir: config.dataDir })
+        : null
 
     if (config.role !== 'server') {
       const model = overrides.model ?? LocalModel.loadOrTrain(config.modelCacheDir, logger)
       const matchers = new LibraryMatchers({ cacheDir: config.modelCacheDir, logger })
       // Train (or load) the demo Library's matcher now, so the first message does not wait for it.
-      if (demo) await matchers.forTenant(database.db, demo.tenantId)
+      const demoTenantId = demo?.tenantId ?? (await findDemoTenant(database.db))
+      if (demoTenantId) await matchers.forTenant(database.db, demoTenantId)
       const atlas = createAtlas({
         model,
         gate: { ...DEFAULT_GATE, ...config.gate },

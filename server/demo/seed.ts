@@ -54,6 +54,11 @@ export async function seedDemoTenant(db: Executor, options: SeedOptions): Promis
   return { tenantId: tenant.id, apiKey, widgetKey: DEMO_WIDGET_KEY, created }
 }
 
+export async function findDemoTenant(db: Executor): Promise<string | null> {
+  const [tenant] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, DEMO_TENANT_SLUG))
+  return tenant?.id ?? null
+}
+
 /** A generated demo key is written next to the data so every start can print the same key. */
 function rememberedKey(dataDir: string): string {
   const path = join(dataDir, 'demo-api-key')
