@@ -34,8 +34,6 @@ export interface RuntimeOverrides {
   database?: Database
   /** A trained model to use instead of training the local one at start-up. */
   model?: AgentModel
-  /** Tests run a server-only runtime on their own in-memory PGlite. */
-  allowServerOnlyOnPglite?: boolean
 }
 
 export async function startRuntime(
@@ -43,7 +41,7 @@ export async function startRuntime(
   logger: Logger,
   overrides: RuntimeOverrides = {},
 ): Promise<Runtime> {
-  if (!config.databaseUrl && config.role !== 'all' && !overrides.allowServerOnlyOnPglite) {
+  if (!config.databaseUrl && config.role !== 'all') {
     throw new AtlasError(
       'config_invalid',
       `--role ${config.role} needs DATABASE_URL: embedded PGlite serves a single process, so server and worker must run together (npm start).`,

@@ -29,28 +29,19 @@ export interface TestRuntime {
 }
 
 export async function startTestRuntime(
-  options: { worker?: boolean; model?: AgentModel; env?: Record<string, string> } = {},
+  options: { model?: AgentModel; env?: Record<string, string> } = {},
 ): Promise<TestRuntime> {
   const testDatabase = await createTestDatabase()
-  const config = loadConfig(
-    {
-      ATLAS_DEMO_API_KEY: TEST_API_KEY,
-      ATLAS_DATA_DIR: '.tmp/test-data',
-      ATLAS_MODEL_CACHE_DIR: '.tmp/model-cache',
-      ...options.env,
-    },
-    options.worker === false ? 'server' : 'all',
-  )
-  // A server-only runtime on PGlite is allowed here: the test owns the in-memory database.
-  const runtime = await startRuntime(
-    { ...config, role: options.worker === false ? 'server' : 'all' },
-    silentLogger,
-    {
-      database: testDatabase.database,
-      model: options.model ?? testModel(),
-      allowServerOnlyOnPglite: true,
-    },
-  )
+  const config = loadConfig({
+    ATLAS_DEMO_API_KEY: TEST_API_KEY,
+    ATLAS_DATA_DIR: '.tmp/test-data',
+    ATLAS_MODEL_CACHE_DIR: '.tmp/model-cache',
+    ...options.env,
+  })
+  const runtime = await startRuntime(config, silentLogger, {
+    database: testDatabase.database,
+    model: options.model ?? testModel(),
+  })
   const app = createApp(runtime)
   return {
     runtime,
