@@ -22,17 +22,45 @@ export interface Triage {
   action: HeadPrediction
 }
 
+export interface TurnMessage {
+  author: 'customer' | 'bot' | 'human'
+  body: string
+}
+
+/** A read-only tool a model may call while composing (e.g. another Library search). */
+export interface ModelTool {
+  name: string
+  description: string
+  /** JSON schema of the arguments, as the model sees it. */
+  parameters: Record<string, unknown>
+  /** Validates the arguments (throws on malformed ones) and runs the tool; returns JSON-able output. */
+  call(args: unknown): Promise<unknown>
+}
+
 export interface ComposeInput {
   message: string
   passages: Passage[]
   contactName: string | null
+  /** The conversation so far, oldest first (without `message`). */
+  history?: TurnMessage[]
+  /** What this agent is for, e.g. "You answer pricing and plan questions for the sales team." */
+  instructions?: string
+  tools?: ModelTool[]
 }
 
 export interface ComposedReply {
   body: string
+  /** Only passages from `passages` (or found by a tool call) may be cited. */
   citations: Citation[]
   /** How well the reply is supported by the passages it cites, 0..1. */
   grounding: number
+  /** Names of the tools the model called while composing. */
+  toolCalls?: string[]
+}
+
+export interface ModelUsage {
+  promptTokens: number
+  completionTokens: number
 }
 
 export interface AgentModel {
@@ -40,6 +68,8 @@ export interface AgentModel {
   readonly name: string
   triage(message: string): Promise<Triage>
   compose(input: ComposeInput): Promise<ComposedReply | null>
+  /** Tokens used since the model was created (zero for `local`), for cost reporting. */
+  usage?(): ModelUsage
 }
 
 export function citationOf(passage: Passage): Citation {

@@ -16,9 +16,29 @@ export const ERROR_STATUS = {
   unavailable: 503,
   config_invalid: 500,
   internal: 500,
+  // A model provider's failures, after the provider's own retries were spent.
+  model_rate_limited: 503,
+  model_unavailable: 502,
+  model_timeout: 504,
+  /** The model answered something we refuse to act on (bad JSON, unknown tool, uncited claim): not retried. */
+  model_malformed_output: 502,
 } as const
 
+/** Failures worth another attempt later; anything else escalates at once. */
+export const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'model_rate_limited',
+  'model_unavailable',
+  'model_timeout',
+  'unavailable',
+  'database_locked',
+])
+
 export type ErrorCode = keyof typeof ERROR_STATUS
+
+/** Unknown errors (a crash, a dropped connection) are retried; typed ones say whether they may be. */
+export function isRetryable(error: unknown): boolean {
+  return !(error instanceof AtlasError) || RETRYABLE_CODES.has(error.code) || error.status >= 500 && error.code === 'internal'
+}
 
 export interface ErrorIssue {
   path: string
