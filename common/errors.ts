@@ -37,7 +37,11 @@ export type ErrorCode = keyof typeof ERROR_STATUS
 
 /** Unknown errors (a crash, a dropped connection) are retried; typed ones say whether they may be. */
 export function isRetryable(error: unknown): boolean {
-  return !(error instanceof AtlasError) || RETRYABLE_CODES.has(error.code) || error.status >= 500 && error.code === 'internal'
+  return (
+    !(error instanceof AtlasError) ||
+    RETRYABLE_CODES.has(error.code) ||
+    (error.status >= 500 && error.code === 'internal')
+  )
 }
 
 export interface ErrorIssue {

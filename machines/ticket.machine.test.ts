@@ -48,6 +48,8 @@ const ev = {
     model: 'local',
     latencyMs: 3,
     scores: {},
+    memory: {},
+    toolCalls: [],
   }),
   failed: (turn: number): TicketEvent => ({ type: 'AGENT_FAILED', turn, error: 'model timeout' }),
   approve: (draftId: string): TicketEvent => ({

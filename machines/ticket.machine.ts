@@ -34,6 +34,10 @@ export interface TicketContext {
   intent: string | null
   urgency: string | null
   lastDecision: { turn: number; agent: string; action: GateAction; confidence: number } | null
+  /** The agent handling the conversation; a decision by another agent is a hand-off. */
+  agent: string | null
+  /** What the agents remember between turns (lead details, a question they asked …), small JSON. */
+  memory: Record<string, unknown>
   /** The draft waiting for approval, if any. */
   draftId: string | null
   escalation: { reason: string } | null
@@ -77,6 +81,10 @@ export type TicketEvent =
       model: string
       latencyMs: number
       scores: Record<string, unknown>
+      /** The agents' memory after this turn (replaces the previous one). */
+      memory: Record<string, unknown>
+      /** Tools that change the world, to run only if this decision is accepted (auto or escalate). */
+      toolCalls: ProposedToolCall[]
     }
   | { type: 'AGENT_FAILED'; turn: number; error: string }
   | { type: 'REPLY_DELIVERED'; messageId: string }
@@ -119,6 +127,8 @@ export interface TicketEffects {
     sentMessageId: string | null
   }
   scheduleTimer: { timer: TimerName; token: number; delaySeconds: number }
+  /** A world-changing tool call, keyed so a replayed effect runs it once. */
+  runTool: ProposedToolCall & { idempotencyKey: string }
 }
 export type TicketEffect = {
   [K in keyof TicketEffects]: { type: K; params: TicketEffects[K] }
@@ -130,7 +140,13 @@ export const TICKET_EFFECTS = [
   'storeDraft',
   'settleDraft',
   'scheduleTimer',
+  'runTool',
 ] as const satisfies readonly (keyof TicketEffects)[]
+
+export interface ProposedToolCall {
+  tool: string
+  input: Record<string, unknown>
+}
 
 const DEFAULT_AUTO_CLOSE_SECONDS = 4 * 24 * 3600
 
@@ -152,6 +168,14 @@ export const ticketMachine = setup({
     storeDraft: declared<TicketEffects['storeDraft']>(),
     settleDraft: declared<TicketEffects['settleDraft']>(),
     scheduleTimer: declared<TicketEffects['scheduleTimer']>(),
+    runTool: declared<TicketEffects['runTool']>(),
+    // The tools an accepted decision proposed, each under a key of its turn and position.
+    runProposedTools: enqueueActions(({ event, enqueue }) => {
+      if (event.type !== 'AGENT_DECIDED') return
+      event.toolCalls.forEach((call, i) => {
+        enqueue({ type: 'runTool', params: { ...call, idempotencyKey: `turn:${event.turn}:tool:${i}` } })
+      })
+    }),
 
     noteCustomerMessage: assign(({ event }) => {
       const { messageId } = event as EventOf<'CUSTOMER_MESSAGE'>
@@ -166,6 +190,8 @@ export const ticketMachine = setup({
         intent: e.intent,
         urgency: e.urgency,
         lastDecision: { turn: e.turn, agent: e.agent, action: e.action, confidence: e.confidence },
+        agent: e.agent,
+        memory: e.memory,
       }
     }),
     answered: assign({ unanswered: false }),
@@ -244,6 +270,8 @@ export const ticketMachine = setup({
     intent: null,
     urgency: null,
     lastDecision: null,
+    agent: null,
+    memory: {},
     draftId: null,
     escalation: null,
     timers: {},
@@ -286,7 +314,7 @@ export const ticketMachine = setup({
           {
             guard: 'decidedAuto',
             target: 'bot_handled',
-            actions: ['takeDecision', recordDecision(), botReply(), 'answered'],
+            actions: ['takeDecision', recordDecision(), botReply(), 'runProposedTools', 'answered'],
           },
           {
             guard: 'decidedReview',
@@ -297,13 +325,13 @@ export const ticketMachine = setup({
           {
             guard: 'decidedEscalateWithNotice',
             target: 'pending',
-            actions: ['takeDecision', recordDecision(), botReply(), 'escalate'],
+            actions: ['takeDecision', recordDecision(), 'runProposedTools', botReply(), 'escalate'],
           },
           // `escalate` without a notice, or an auto/review decision that came without an answer to send.
           {
             guard: 'currentTurn',
             target: 'pending',
-            actions: ['takeDecision', recordDecision(), 'escalate'],
+            actions: ['takeDecision', recordDecision(), 'runProposedTools', 'escalate'],
           },
         ],
         AGENT_FAILED: { guard: 'currentTurn', target: 'pending', actions: 'escalate' },

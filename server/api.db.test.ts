@@ -126,20 +126,54 @@ describe(`a widget message end to end (${testDatabaseKind})`, () => {
     expect(v.audit[1]!.after).toMatchObject({ status: 'bot_handled', category: 'how_to' })
   })
 
-  it('a request to cancel and refund an annual plan is escalated, not answered', async () => {
-    const { conversationId } = await send(
+  it('a request to cancel and refund an annual plan is escalated, not answered: email asked, ticket created with a summary', async () => {
+    const { conversationId, visitorId } = await send(
       'Please cancel our annual Business plan and refund the rest of the year, we are moving to another tool.',
     )
-    const v = await settled(conversationId)
+    const asked = await settled(conversationId)
+    // The visitor is anonymous on the widget: Atlas asks where the team can reach them, and answers nothing.
+    expect(asked.decision).toMatchObject({ agent: 'atlas', action: 'auto' })
+    expect(asked.decision!.reason).toMatch(/^ask_email:needs_human:(refund|cancellation)$/)
+    const question = asked.messages.filter((m) => m.direction === 'outbound')
+    expect(question).toHaveLength(1)
+    expect(question[0]!.body).toMatch(/What email address can they reach you at\?/)
+    expect(question[0]!.body).not.toMatch(/refunded|has been cancelled|I've cancelled|I have cancelled/i)
+
+    await send('sure, it is dana@acme.example', { visitorId })
+    const v = await eventually(async () => {
+      const current = await view(conversationId)
+      return current.ticket.status === 'pending' &&
+        current.messages.filter((m) => m.direction === 'outbound').length === 2
+        ? current
+        : undefined
+    })
     expect(v.ticket).toMatchObject({ status: 'pending', owner: 'human', category: 'billing_inquiry' })
     expect(v.decision!.action).toBe('escalate')
     expect(v.decision!.reason).toMatch(/^needs_human:(refund|cancellation)$/)
-    const bot = v.messages.filter((m) => m.author === 'bot')
-    // Only the hand-over notice: no answer, no citation, no promise of a refund.
-    expect(bot).toHaveLength(1)
-    expect(bot[0]!.citations).toEqual([])
-    expect(bot[0]!.body).toMatch(/passed .* (team|on)/)
-    expect(bot[0]!.body).not.toMatch(/refunded|has been cancelled|I've cancelled|I have cancelled/i)
+    const notice = v.messages.filter((m) => m.direction === 'outbound')[1]!
+    // The notice states only what the same transaction did: the ticket exists, in the billing queue.
+    expect(notice.body).toContain(`I've created ticket ${v.ticket.number} for our billing team.`)
+    expect(notice.body).toContain('dana@acme.example')
+    expect(notice.citations).toEqual([])
+    expect(notice.body).not.toMatch(/refunded|has been cancelled|I've cancelled|I have cancelled/i)
+
+    const full = (await (await t.api('GET', `/v1/tickets/${v.ticket.id}`)).json()) as {
+      ticket: { queue: string; subject: string }
+    }
+    expect(full.ticket).toMatchObject({ queue: 'billing' })
+    expect(full.ticket.subject).toMatch(/^(Refund|Cancellation): Please cancel our annual Business plan/)
+    const note = (await view(conversationId)).messages.find((m) => m.direction === 'internal')!
+    expect(note.body).toContain('Contact email: dana@acme.example')
+    expect(note.body).toContain('The customer wrote: "Please cancel our annual Business plan')
+    const widget = (await (
+      await t.app.request(`/v1/widget/demo/conversations/${conversationId}?visitorId=${visitorId}`)
+    ).json()) as { messages: Array<{ body: string }> }
+    expect(widget.messages.some((m) => m.body.includes('Contact email'))).toBe(false)
+    const [contact] = await t.runtime.database.db
+      .select()
+      .from(contacts)
+      .where(eq(contacts.email, 'dana@acme.example'))
+    expect(contact).toBeDefined()
   })
 
   it('stores the same message delivered twice once, by message id or Idempotency-Key', async () => {

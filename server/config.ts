@@ -25,6 +25,8 @@ const EnvSchema = z.object({
   ATLAS_GATE_AUTO: number(0.9).pipe(z.number().min(0).max(1)),
   ATLAS_GATE_REVIEW: number(0.45).pipe(z.number().min(0).max(1)),
   ATLAS_GATE_MIN_MARGIN: number(0.1).pipe(z.number().min(0).max(1)),
+  ATLAS_CLARIFY_MARGIN: number(0.2).pipe(z.number().min(0).max(1)),
+  ATLAS_DEMO_BOOKING_URL: z.url().default('https://quillstack.io/demo'),
   ATLAS_AUTO_CLOSE_HOURS: number(96).pipe(z.number().positive()),
   ATLAS_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -43,6 +45,10 @@ export interface Config {
   demoApiKey: string | undefined
   seedDemo: boolean
   gate: { auto: number; review: number; minMargin: number }
+  /** Support and sales closer than this ask the customer one clarifying question. */
+  clarifyMargin: number
+  /** The demo booking link Loot offers. */
+  demoBookingUrl: string
   autoCloseSeconds: number
   workerConcurrency: number
   logLevel: string
@@ -66,6 +72,8 @@ export function loadConfig(env: Record<string, string | undefined>, role: Role =
     demoApiKey: e.ATLAS_DEMO_API_KEY,
     seedDemo: e.ATLAS_SEED_DEMO,
     gate: { auto: e.ATLAS_GATE_AUTO, review: e.ATLAS_GATE_REVIEW, minMargin: e.ATLAS_GATE_MIN_MARGIN },
+    clarifyMargin: e.ATLAS_CLARIFY_MARGIN,
+    demoBookingUrl: e.ATLAS_DEMO_BOOKING_URL,
     autoCloseSeconds: Math.round(e.ATLAS_AUTO_CLOSE_HOURS * 3600),
     workerConcurrency: e.ATLAS_WORKER_CONCURRENCY,
     logLevel: e.LOG_LEVEL,

@@ -1,19 +1,26 @@
 // Wires one process: database (PGlite or PostgreSQL) and its migrations, pg-boss on the same
 // database, the ticket host, and — in worker roles — the agent and the job workers. `npm start`
 // runs everything in one process; `npm run server` / `npm run worker` split it on PostgreSQL.
-import { createAtlas } from '../agents/atlas/graph.ts'
+import { atlas } from '../agents/atlas/index.ts'
+import type { AgentDefinition } from '../agents/define.ts'
 import { DEFAULT_GATE } from '../agents/gate.ts'
 import { LibraryMatchers } from '../agents/local/library-matchers.ts'
 import { LocalModel } from '../agents/local/local-model.ts'
+import { loot } from '../agents/loot/index.ts'
 import type { AgentModel } from '../agents/model.ts'
+import { createRouter, DEFAULT_CLARIFY_QUESTION } from '../agents/router.ts'
+import { createAgentRuntime } from '../agents/services.ts'
 import { AtlasError } from '../common/errors.ts'
 import type { Logger } from '../common/logger.ts'
 import { type Database, openDatabase } from '../drizzle/database.ts'
 import { TicketHost } from '../machines/host/ticket-host.ts'
+import type { AnyTool } from '../tools/define-tool.ts'
+import { BUILTIN_TOOLS } from '../tools/index.ts'
 import type { Config } from './config.ts'
 import { type DemoTenant, findDemoTenant, seedDemoTenant } from './demo/seed.ts'
 import { type JobStore, recoverOrphanedJobs, startJobStore } from './jobs/job-store.ts'
 import { startWorkers } from './jobs/workers.ts'
+import { createToolRunner } from './tool-runner.ts'
 
 export interface Runtime {
   readonly config: Config
@@ -34,6 +41,9 @@ export interface RuntimeOverrides {
   database?: Database
   /** A trained model to use instead of training the local one at start-up. */
   model?: AgentModel
+  /** Agents besides Atlas and Loot (defined with defineAgent), and the tools they propose. */
+  agents?: readonly AgentDefinition[]
+  tools?: readonly AnyTool[]
 }
 
 export async function startRuntime(
@@ -54,7 +64,13 @@ export async function startRuntime(
     await database.migrate()
     jobs = await startJobStore({ database, logger })
     if (database.kind === 'pglite') await recoverOrphanedJobs(jobs.boss, database, logger)
-    const host = new TicketHost({ database, outbox: jobs.outbox, autoCloseSeconds: config.autoCloseSeconds })
+    const tools = [...BUILTIN_TOOLS, ...(overrides.tools ?? [])]
+    const host = new TicketHost({
+      database,
+      outbox: jobs.outbox,
+      tools: createToolRunner(tools),
+      autoCloseSeconds: config.autoCloseSeconds,
+    })
     // The process that serves HTTP seeds the demo tenant and owns its key; a worker never does, so
     // two processes starting together cannot install two different demo keys.
     const demo =
@@ -68,17 +84,26 @@ export async function startRuntime(
       // Train (or load) the demo Library's matcher now, so the first message does not wait for it.
       const demoTenantId = demo?.tenantId ?? (await findDemoTenant(database.db))
       if (demoTenantId) await matchers.forTenant(database.db, demoTenantId)
-      const atlas = createAtlas({
+      const gate = { ...DEFAULT_GATE, ...config.gate }
+      const router = createRouter({
+        agents: [atlas, loot, ...(overrides.agents ?? [])],
+        fallback: atlas.name,
+        clarifyMargin: config.clarifyMargin,
+        clarifyQuestion: DEFAULT_CLARIFY_QUESTION,
+      })
+      const agents = createAgentRuntime({
+        router,
         model,
-        gate: { ...DEFAULT_GATE, ...config.gate },
+        gate,
         db: database.db,
-        scopeMessage: SCOPE_MESSAGE,
+        tools,
+        settings: { demoBookingUrl: config.demoBookingUrl, scopeMessage: SCOPE_MESSAGE },
         matcher: (tenantId) => matchers.forTenant(database.db, tenantId),
       })
       await startWorkers(
         jobs.boss,
         { database, host, logger },
-        { concurrency: config.workerConcurrency, agent: atlas },
+        { concurrency: config.workerConcurrency, agent: agents, tools },
       )
     }
 

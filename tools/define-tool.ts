@@ -12,6 +12,8 @@ export interface ToolContext {
   logger?: Logger | undefined
   /** Required by tools that change the world, so a retried call does the change once. */
   idempotencyKey?: string | undefined
+  /** The ticket the call is made for (world-changing tools act on it). */
+  ticket?: { id: string; conversationId: string; contactId: string } | undefined
 }
 
 export interface Tool<I extends z.ZodType, O extends z.ZodType> {

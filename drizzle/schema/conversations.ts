@@ -29,7 +29,8 @@ export const conversations = pgTable(
   ],
 )
 
-export type MessageDirection = 'inbound' | 'outbound'
+/** `internal` is a note for the team (a hand-over summary, an operator's note): never sent, never shown to the customer. */
+export type MessageDirection = 'inbound' | 'outbound' | 'internal'
 export type MessageAuthor = 'customer' | 'bot' | 'human' | 'system'
 export type DeliveryStatus = 'received' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed'
 

@@ -2,6 +2,7 @@
 export * from './channels.ts'
 export * from './contacts.ts'
 export * from './conversations.ts'
+export * from './customer-success.ts'
 export * from './library.ts'
 export * from './tenants.ts'
 export * from './tickets.ts'

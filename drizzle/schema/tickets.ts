@@ -49,6 +49,10 @@ export const tickets = pgTable(
     category: text(),
     intent: text(),
     urgency: text(),
+    /** The agent handling the conversation (atlas, loot …); a change is a hand-off, visible in the audit trail. */
+    agent: text(),
+    /** The human queue an escalated ticket waits in (support, sales, billing …). */
+    queue: text(),
     subject: text(),
     /** Number of events applied; equals the highest audit `seq`. */
     version: integer().notNull().default(0),

@@ -7,11 +7,13 @@ import { messages } from '../../drizzle/schema/conversations.ts'
 import { agentDecisions, drafts, tickets } from '../../drizzle/schema/tickets.ts'
 import type { TicketEffect, TicketEffects } from '../ticket.machine.ts'
 import type { Outbox } from './outbox.ts'
+import type { ToolRunner } from './tool-runner.ts'
 
 export interface EffectScope {
   tx: Tx
   outbox: Outbox
-  ticket: { id: string; tenantId: string; conversationId: string }
+  tools: ToolRunner
+  ticket: { id: string; tenantId: string; conversationId: string; contactId: string }
   channelId: string
 }
 
@@ -108,6 +110,17 @@ const runners: { [K in keyof TicketEffects]: Runner<K> } = {
 
   async scheduleTimer({ tx, outbox, ticket }, { timer, token, delaySeconds }) {
     await outbox.timer(tx, { ticketId: ticket.id, timer, token }, delaySeconds)
+  },
+
+  async runTool({ tx, tools, ticket }, { tool, input, idempotencyKey }) {
+    await tools.run(
+      tx,
+      { tool, input, idempotencyKey: `${ticket.id}:${idempotencyKey}` },
+      {
+        tenantId: ticket.tenantId,
+        ticket: { id: ticket.id, conversationId: ticket.conversationId, contactId: ticket.contactId },
+      },
+    )
   },
 }
 

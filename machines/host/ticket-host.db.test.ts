@@ -89,6 +89,8 @@ const decided = (
     model: 'local',
     latencyMs: 4,
     scores: { action: { label: 'answer' } },
+    memory: {},
+    toolCalls: [],
   }) satisfies TicketEvent
 
 describe(`ticket host (${testDatabaseKind})`, () => {

@@ -28,6 +28,7 @@ import {
 import { runEffect } from './effects.ts'
 import { KeyedQueue } from './keyed-queue.ts'
 import type { Outbox } from './outbox.ts'
+import { noTools, type ToolRunner } from './tool-runner.ts'
 
 export interface Actor {
   kind: ActorKind
@@ -62,6 +63,8 @@ export interface DispatchResult {
 export interface TicketHostOptions {
   database: Database
   outbox: Outbox
+  /** Runs the world-changing tools accepted decisions propose. */
+  tools?: ToolRunner
   /** Seconds a resolved ticket waits before it closes itself. */
   autoCloseSeconds?: number
 }
@@ -71,12 +74,14 @@ type TicketRow = typeof tickets.$inferSelect
 export class TicketHost {
   readonly #database: Database
   readonly #outbox: Outbox
+  readonly #tools: ToolRunner
   readonly #autoCloseSeconds: number | undefined
   readonly #queue = new KeyedQueue()
 
   constructor(options: TicketHostOptions) {
     this.#database = options.database
     this.#outbox = options.outbox
+    this.#tools = options.tools ?? noTools
     this.#autoCloseSeconds = options.autoCloseSeconds
   }
 
@@ -210,7 +215,13 @@ export class TicketHost {
     const scope = {
       tx,
       outbox: this.#outbox,
-      ticket: { id: ticket.id, tenantId: ticket.tenantId, conversationId: ticket.conversationId },
+      tools: this.#tools,
+      ticket: {
+        id: ticket.id,
+        tenantId: ticket.tenantId,
+        conversationId: ticket.conversationId,
+        contactId: ticket.contactId,
+      },
       channelId: await channelOf(tx, ticket.conversationId),
     }
     for (const effect of step.effects) await runEffect(scope, effect)
@@ -269,6 +280,7 @@ function summary(snapshot: TicketSnapshot): Record<string, unknown> {
     category: c.category,
     intent: c.intent,
     urgency: c.urgency,
+    agent: c.agent,
     draftId: c.draftId,
     escalation: c.escalation?.reason ?? null,
   }
@@ -285,6 +297,7 @@ function projection(ticket: TicketRow, snapshot: TicketSnapshot, version: number
     category: c.category,
     intent: c.intent,
     urgency: c.urgency,
+    agent: c.agent,
     version,
     updatedAt: now,
     resolvedAt: status === 'resolved' ? (ticket.status === 'resolved' ? ticket.resolvedAt : now) : null,

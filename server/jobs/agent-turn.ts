@@ -2,27 +2,35 @@
 // hand the decision to the ticket. Model calls run here, outside any database transaction. A turn
 // that fails on its last attempt escalates the ticket: a failed model call never drops a message.
 import { randomUUID } from 'node:crypto'
-import { and, asc, desc, eq, gt } from 'drizzle-orm'
-import type { AgentDecision, AgentInput } from '../../agents/atlas/graph.ts'
+import { and, desc, eq, ne } from 'drizzle-orm'
+import type { AgentDecision, TurnInput } from '../../agents/router.ts'
+import { AtlasError, isRetryable } from '../../common/errors.ts'
 import { withSpan } from '../../common/tracing.ts'
+import { parseInput } from '../../common/validation.ts'
+import { channels } from '../../drizzle/schema/channels.ts'
 import { contacts } from '../../drizzle/schema/contacts.ts'
-import { messages } from '../../drizzle/schema/conversations.ts'
+import { conversations, messages } from '../../drizzle/schema/conversations.ts'
 import { actorSnapshots, tickets } from '../../drizzle/schema/tickets.ts'
 import type { PersistedTicket } from '../../machines/actor-snapshot.ts'
 import type { AgentTurnJob } from '../../machines/host/outbox.ts'
 import type { TicketHost } from '../../machines/host/ticket-host.ts'
+import type { AnyTool } from '../../tools/define-tool.ts'
 import { isLastAttempt, type JobContext, type JobHandler } from './context.ts'
 
 export interface TurnAgent {
   readonly name: string
-  run(input: AgentInput): Promise<AgentDecision>
+  run(input: TurnInput): Promise<AgentDecision>
 }
 
 /** The customer's words for one turn are capped: the latest messages matter most. */
 const MAX_TURN_MESSAGES = 5
 const MAX_TURN_CHARS = 2000
 
-export function agentTurnHandler(context: JobContext, agent: TurnAgent): JobHandler<AgentTurnJob> {
+export function agentTurnHandler(
+  context: JobContext,
+  agent: TurnAgent,
+  tools: readonly AnyTool[] = [],
+): JobHandler<AgentTurnJob> {
   const { database, host, logger } = context
   return async (job) => {
     const { ticketId, turn } = job.data
@@ -30,16 +38,17 @@ export function agentTurnHandler(context: JobContext, agent: TurnAgent): JobHand
       .select({ snapshot: actorSnapshots.snapshot })
       .from(actorSnapshots)
       .where(eq(actorSnapshots.actorId, ticketId))
-    const pendingTurn = (snapshot?.snapshot as unknown as PersistedTicket | undefined)?.context.pendingTurn
-    if (pendingTurn !== turn) return // superseded by a newer message or taken over: nothing to decide
+    const persisted = snapshot?.snapshot as unknown as PersistedTicket | undefined
+    if (persisted?.context.pendingTurn !== turn) return // superseded by a newer message or taken over
 
     try {
-      const input = await turnInput(context, ticketId)
+      const input = await turnInput(context, ticketId, persisted.context.memory ?? {})
       const started = performance.now()
       const decision = await withSpan('agent.turn', { 'atlas.agent': agent.name, 'atlas.turn': turn }, () =>
         agent.run(input),
       )
       const latencyMs = performance.now() - started
+      checkProposals(decision, tools)
       await host.dispatch(
         ticketId,
         {
@@ -57,13 +66,16 @@ export function agentTurnHandler(context: JobContext, agent: TurnAgent): JobHand
           draftId: decision.action === 'review' ? randomUUID() : null,
           model: decision.model,
           latencyMs,
-          scores: { ...decision.scores, toolCalls: decision.toolCalls },
+          scores: { ...decision.scores, toolsUsed: decision.toolsUsed },
+          memory: decision.memory,
+          toolCalls: decision.toolCalls,
         },
         { actor: { kind: 'bot', id: decision.agent }, idempotencyKey: `turn:${turn}:decided` },
       )
     } catch (error) {
-      if (!isLastAttempt(job)) throw error
-      logger.error({ err: error, ticketId, turn }, 'agent turn failed on its last attempt: escalating')
+      // Retry what may pass later (a rate limit, an outage); malformed output escalates at once.
+      if (isRetryable(error) && !isLastAttempt(job)) throw error
+      logger.error({ err: error, ticketId, turn }, 'agent turn failed for good: escalating')
       await reportTurnFailure(host, {
         ticketId,
         turn,
@@ -86,35 +98,83 @@ export async function reportTurnFailure(
   )
 }
 
-async function turnInput({ database }: JobContext, ticketId: string): Promise<AgentInput> {
+/** A decision may only propose tools that exist, change the world, and get valid input. */
+function checkProposals(decision: AgentDecision, tools: readonly AnyTool[]): void {
+  for (const call of decision.toolCalls) {
+    const tool = tools.find((t) => t.name === call.tool)
+    if (!tool?.changesWorld) {
+      throw new AtlasError(
+        'model_malformed_output',
+        `Agent ${decision.agent} proposed ${call.tool}, which is not a tool it may propose`,
+      )
+    }
+    parseInput(
+      tool.input,
+      call.input,
+      `input to ${call.tool} proposed by ${decision.agent}`,
+      'model_malformed_output',
+    )
+  }
+}
+
+/** History shown to agents: the latest messages before this turn. */
+const MAX_HISTORY = 10
+
+async function turnInput(
+  { database }: JobContext,
+  ticketId: string,
+  memory: Record<string, unknown>,
+): Promise<TurnInput> {
   const db = database.db
   const [ticket] = await db
-    .select({ tenantId: tickets.tenantId, contactName: contacts.name })
+    .select({
+      tenantId: tickets.tenantId,
+      number: tickets.number,
+      conversationId: tickets.conversationId,
+      contactId: contacts.id,
+      contactName: contacts.name,
+      contactEmail: contacts.email,
+      channel: channels.kind,
+    })
     .from(tickets)
     .innerJoin(contacts, eq(contacts.id, tickets.contactId))
+    .innerJoin(conversations, eq(conversations.id, tickets.conversationId))
+    .innerJoin(channels, eq(channels.id, conversations.channelId))
     .where(eq(tickets.id, ticketId))
   if (!ticket) throw new Error(`Ticket ${ticketId} does not exist`)
-  const [lastReply] = await db
-    .select({ createdAt: messages.createdAt })
+  const thread = await db
+    .select({
+      direction: messages.direction,
+      author: messages.author,
+      body: messages.body,
+      ticketId: messages.ticketId,
+    })
     .from(messages)
-    .where(and(eq(messages.ticketId, ticketId), eq(messages.direction, 'outbound')))
+    .where(and(eq(messages.conversationId, ticket.conversationId), ne(messages.direction, 'internal')))
     .orderBy(desc(messages.createdAt))
-    .limit(1)
-  const unanswered = await db
-    .select({ body: messages.body })
-    .from(messages)
-    .where(
-      and(
-        eq(messages.ticketId, ticketId),
-        eq(messages.direction, 'inbound'),
-        ...(lastReply ? [gt(messages.createdAt, lastReply.createdAt)] : []),
-      ),
-    )
-    .orderBy(asc(messages.createdAt))
+    .limit(MAX_HISTORY + MAX_TURN_MESSAGES)
+  thread.reverse()
+  // This turn: the customer's messages on this ticket since the last reply.
+  const lastReply = thread.findLastIndex((m) => m.direction === 'outbound')
+  const unanswered = thread
+    .slice(lastReply + 1)
+    .filter((m) => m.direction === 'inbound' && m.ticketId === ticketId)
+  const earlier = thread.slice(0, lastReply + 1).slice(-MAX_HISTORY)
   const text = unanswered
     .slice(-MAX_TURN_MESSAGES)
     .map((m) => m.body)
     .join('\n')
     .slice(-MAX_TURN_CHARS)
-  return { tenantId: ticket.tenantId, message: text, contactName: ticket.contactName }
+  return {
+    tenantId: ticket.tenantId,
+    ticket: { id: ticketId, number: `TKT-${ticket.number}` },
+    channel: ticket.channel,
+    message: text,
+    history: earlier.map((m) => ({
+      author: m.author === 'customer' ? 'customer' : m.author === 'human' ? 'human' : 'bot',
+      body: m.body,
+    })),
+    contact: { id: ticket.contactId, name: ticket.contactName, email: ticket.contactEmail },
+    memory,
+  }
 }

@@ -116,6 +116,8 @@ describe(`failures end with a person (${testDatabaseKind})`, () => {
         model: 'local',
         latencyMs: 1,
         scores: {},
+        memory: {},
+        toolCalls: [],
       },
       { actor: { kind: 'bot', id: 'atlas' } },
     )

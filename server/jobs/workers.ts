@@ -1,6 +1,7 @@
 // Registers the job handlers with pg-boss. Each queue runs `concurrency` jobs at once per process.
 import type { JobWithMetadata, PgBoss } from 'pg-boss'
 import type { AgentTurnJob, DeliveryJob, InboundJob, TimerJob } from '../../machines/host/outbox.ts'
+import type { AnyTool } from '../../tools/define-tool.ts'
 import { agentTurnHandler, type TurnAgent } from './agent-turn.ts'
 import type { JobContext, JobHandler } from './context.ts'
 import { deadLetterHandler } from './dead-letter.ts'
@@ -12,6 +13,8 @@ import { timerHandler } from './timer.ts'
 export interface WorkerOptions {
   concurrency: number
   agent: TurnAgent
+  /** The tool registry: decisions may propose only its world-changing tools. */
+  tools: readonly AnyTool[]
 }
 
 export async function startWorkers(boss: PgBoss, context: JobContext, options: WorkerOptions): Promise<void> {
@@ -37,7 +40,7 @@ export async function startWorkers(boss: PgBoss, context: JobContext, options: W
     })
   }
   await work<InboundJob>(QUEUES.inbound, inboundHandler(context))
-  await work<AgentTurnJob>(QUEUES.agentTurn, agentTurnHandler(context, options.agent))
+  await work<AgentTurnJob>(QUEUES.agentTurn, agentTurnHandler(context, options.agent, options.tools))
   await work<DeliveryJob>(QUEUES.delivery, deliveryHandler(context))
   await work<TimerJob>(QUEUES.timer, timerHandler(context))
   await work<object>(DEAD_LETTER_QUEUE, deadLetterHandler(context))

@@ -57,8 +57,10 @@ export function widgetRoutes(runtime: Pick<Runtime, 'database' | 'jobs'>) {
     return c.json({
       conversationId,
       messages: thread
-        // Replies become visible to the visitor once delivered; queued ones are still in flight.
-        .filter((m) => m.direction === 'inbound' || m.deliveryStatus !== 'queued')
+        // Replies become visible to the visitor once delivered; internal notes never are.
+        .filter(
+          (m) => m.direction === 'inbound' || (m.direction === 'outbound' && m.deliveryStatus !== 'queued'),
+        )
         .map((m) => ({
           id: m.id,
           author: m.author,

@@ -1,0 +1,194 @@
+// Atlas, the support agent, as a LangGraph graph:  retrieve → draft → gate → (answer | hand over)
+// The router has already classified the message. Atlas answers from the Library when the gate
+// allows; when it cannot help (an action only a person may take, or no good answer), it hands the
+// conversation to the team with a ticket and a summary — on the widget it first asks for the
+// visitor's email when it does not know it, so the team can reach them.
+import { Annotation, END, START, StateGraph } from '@langchain/langgraph'
+import { answerConfidence, answerFeatures } from '../answer-confidence.ts'
+import { type AgentOutcome, type AgentServices, type AgentTurn, defineAgent } from '../define.ts'
+import { decide, type GateDecision } from '../gate.ts'
+import { extractEmail, handoff, neededAction, summarize } from '../handoff.ts'
+import type { ComposedReply } from '../model.ts'
+import type { Retrieval } from '../retrieval.ts'
+
+export const ATLAS = 'atlas'
+
+interface AtlasMemory {
+  /** Atlas asked for an email before handing over; the next message should carry it. */
+  awaitingEmail?: {
+    reason: string
+    summary: string
+    /** What the customer asked for, and how it was classified: the reply with the email says neither. */
+    request: string
+    labels: { category: string; intent: string; urgency: string }
+  }
+}
+
+const State = Annotation.Root({
+  turn: Annotation<AgentTurn>(),
+  services: Annotation<AgentServices>(),
+  retrieval: Annotation<Retrieval | null>({ reducer: (_, next) => next, default: () => null }),
+  reply: Annotation<ComposedReply | null>({ reducer: (_, next) => next, default: () => null }),
+  outcome: Annotation<AgentOutcome | null>({ reducer: (_, next) => next, default: () => null }),
+})
+type S = typeof State.State
+
+const graph = new StateGraph(State)
+  .addNode('resume', (s: S) => ({ outcome: resumeHandoff(s.turn) }))
+  .addNode('retrieve', async (s: S) => ({ retrieval: await s.services.retrieve(s.turn.message) }))
+  .addNode('draft', async (s: S) => ({
+    reply: await s.services.model.compose({
+      message: s.turn.message,
+      passages: s.retrieval!.passages,
+      contactName: s.turn.contact.name,
+      history: s.turn.history,
+      instructions:
+        'You are Atlas, the support assistant. Answer product, account and billing questions from the help center.',
+    }),
+  }))
+  .addNode('gate', (s: S) => ({ outcome: gateTurn(s) }))
+  // A visitor who was asked for their email: finish the hand-over whatever they answered.
+  .addConditionalEdges(START, (s: S) => (memoryOf(s.turn).awaitingEmail ? 'resume' : 'retrieve'), [
+    'resume',
+    'retrieve',
+  ])
+  .addEdge('resume', END)
+  .addEdge('retrieve', 'draft')
+  .addEdge('draft', 'gate')
+  .addEdge('gate', END)
+  .compile({ name: ATLAS })
+
+export const atlas = defineAgent({
+  name: ATLAS,
+  description: 'Support: how-to, problems, bugs, account and billing questions, answered from the Library.',
+  handles: { intent: ['support'] },
+  async run(turn, services) {
+    const final = await graph.invoke({ turn, services })
+    return final.outcome!
+  },
+})
+
+function memoryOf(turn: AgentTurn): AtlasMemory {
+  return turn.memory as AtlasMemory
+}
+
+function gateTurn(s: S): AgentOutcome {
+  const { turn, services } = s
+  const retrieval = s.retrieval!
+  const features = answerFeatures(retrieval)
+  const confidence = answerConfidence(features)
+  const gate = decide(services.gate, {
+    triage: turn.triage,
+    passages: retrieval.passages,
+    answerConfidence: confidence,
+    hasReply: s.reply !== null,
+  })
+  const scores = {
+    retrieval: {
+      features: features.map(round),
+      answerConfidence: round(confidence),
+      top: retrieval.passages.slice(0, 3).map((p) => ({
+        slug: p.slug,
+        heading: p.heading,
+        score: round(p.score),
+        lexical: round(p.lexical),
+        semantic: round(p.semantic),
+      })),
+    },
+  }
+  const toolsUsed = [...retrieval.toolCalls, ...(s.reply?.toolCalls ?? [])]
+  if (gate.action !== 'escalate') {
+    return {
+      ...gate,
+      reply: { body: s.reply!.body, citations: s.reply!.citations },
+      scores,
+      toolsUsed,
+      memory: {},
+    }
+  }
+  return { ...cannotHelp(turn, gate, retrieval), scores, toolsUsed }
+}
+
+/** Atlas cannot answer: hand the conversation over, asking for an email first on the widget. */
+function cannotHelp(turn: AgentTurn, gate: GateDecision, retrieval: Retrieval): AgentOutcome {
+  const summary = summarize(turn, gate.reason)
+  // A question the Library could not answer is a knowledge gap worth writing up.
+  const gap = neededAction(gate.reason)
+    ? []
+    : [
+        {
+          tool: 'log_knowledge_gap',
+          input: {
+            question: turn.message.slice(0, 4000),
+            bestPassageId: retrieval.passages[0]?.passageId ?? null,
+            bestScore: round(retrieval.passages[0]?.score ?? 0),
+          },
+        },
+      ]
+  if (turn.channel === 'widget' && !turn.contact.email) {
+    return {
+      // Asking for an address states no fact and changes nothing: safe to send.
+      action: 'auto',
+      confidence: gate.confidence,
+      reason: `ask_email:${gate.reason}`,
+      reply: {
+        body: `${needPhrase(gate.reason)} I'll pass this to our team. What email address can they reach you at? (If you'd rather not share one, just say so and they'll reply here.)`,
+        citations: [],
+      },
+      toolCalls: gap,
+      memory: {
+        awaitingEmail: {
+          reason: gate.reason,
+          summary,
+          request: turn.message,
+          labels: {
+            category: turn.triage.category.label,
+            intent: turn.triage.intent.label,
+            urgency: turn.triage.urgency.label,
+          },
+        },
+      } satisfies AtlasMemory,
+    }
+  }
+  const out = handoff(turn, gate.reason, summary, turn.contact.email)
+  return {
+    ...gate,
+    reply: { body: out.reply, citations: [] },
+    toolCalls: [...gap, ...out.toolCalls],
+    memory: {},
+  }
+}
+
+function resumeHandoff(turn: AgentTurn): AgentOutcome {
+  const pending = memoryOf(turn).awaitingEmail!
+  const email = extractEmail(turn.message)
+  const out = handoff(turn, pending.reason, pending.summary, email ?? turn.contact.email, pending.request)
+  return {
+    action: 'escalate',
+    confidence: 1,
+    reason: pending.reason,
+    reply: { body: out.reply, citations: [] },
+    toolCalls: out.toolCalls,
+    memory: {},
+    labels: pending.labels,
+  }
+}
+
+function needPhrase(reason: string): string {
+  switch (neededAction(reason)) {
+    case 'refund':
+      return "I can't issue refunds myself, but"
+    case 'cancellation':
+      return "I can't change subscriptions myself, but"
+    case 'human_request':
+      return 'Of course —'
+    case null:
+      return "I don't have a good answer to that in our help center, so"
+    default:
+      return 'This needs a person on our team, so'
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000
+}

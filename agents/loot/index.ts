@@ -1,0 +1,149 @@
+// Loot, the sales agent. It answers pricing and plan questions from the Library (through the same
+// gate as Atlas), qualifies the lead across turns — company size, use case, timeline — offers the
+// demo booking link from configuration, and hands a qualified lead to the sales queue with a ticket
+// that summarises what the prospect said.
+import { answerConfidence, answerFeatures } from '../answer-confidence.ts'
+import { type AgentOutcome, type AgentServices, type AgentTurn, defineAgent } from '../define.ts'
+import { decide } from '../gate.ts'
+import { handoff, summarize } from '../handoff.ts'
+import { describeLead, type Lead, type LeadSlot, missingSlot, updateLead } from './lead.ts'
+
+export const LOOT = 'loot'
+
+interface LootMemory {
+  lead?: Lead
+  /** The detail Loot asked for last turn. */
+  asked?: LeadSlot
+  linkShared?: boolean
+}
+
+const QUESTIONS: Record<LeadSlot, string> = {
+  companySize: 'How many people on your team would use Quillstack?',
+  useCase: 'What would your team mainly use Quillstack for?',
+  timeline: 'When are you hoping to get started?',
+}
+
+export const loot = defineAgent({
+  name: LOOT,
+  description: 'Sales: pricing and plans, demos, upgrades and quotes; qualifies leads for the sales team.',
+  handles: { intent: ['sales'] },
+  run: (turn, services) => runLoot(turn, services),
+})
+
+async function runLoot(turn: AgentTurn, services: AgentServices): Promise<AgentOutcome> {
+  const memory = turn.memory as LootMemory
+  const action = turn.triage.action
+  // Something only a person can do (a refund, a dispute …) is not a sales conversation.
+  if (
+    action.label !== 'sales_contact' &&
+    services.gate.humanActions.includes(action.label) &&
+    action.confidence >= services.gate.humanActionThreshold
+  ) {
+    const reason = `needs_human:${action.label}`
+    const out = handoff(turn, reason, summarize(turn, reason), turn.contact.email)
+    return {
+      action: 'escalate',
+      confidence: action.confidence,
+      reason,
+      reply: { body: out.reply, citations: [] },
+      toolCalls: out.toolCalls,
+      memory: {},
+    }
+  }
+
+  const lead = updateLead(memory.lead ?? {}, turn.message, memory.asked)
+  let answer: AgentOutcome['reply'] = null
+  let answerScore: number | null = null
+  const toolsUsed: string[] = []
+  if (asksSomething(turn.message) && action.label === 'answer') {
+    const retrieval = await services.retrieve(turn.message)
+    toolsUsed.push(...retrieval.toolCalls)
+    const composed = await services.model.compose({
+      message: turn.message,
+      passages: retrieval.passages,
+      contactName: turn.contact.name,
+      history: turn.history,
+      instructions:
+        'You are Loot, the sales assistant. Answer pricing and plan questions from the help center.',
+    })
+    const gate = decide(services.gate, {
+      triage: turn.triage,
+      passages: retrieval.passages,
+      answerConfidence: answerConfidence(answerFeatures(retrieval)),
+      hasReply: composed !== null,
+    })
+    answerScore = gate.confidence
+    if (gate.action === 'auto') answer = { body: composed!.body, citations: composed!.citations }
+    else if (gate.action === 'review') {
+      // A person checks the answer before it goes out; the qualifying question goes with it.
+      const next = missingSlot(lead)
+      const body = next ? `${composed!.body}\n\n${QUESTIONS[next]}` : composed!.body
+      return {
+        ...gate,
+        reply: { body, citations: composed!.citations },
+        memory: { lead, ...(next ? { asked: next } : {}) } satisfies LootMemory,
+        toolsUsed,
+      }
+    } else {
+      // The Library does not answer it: a salesperson will.
+      const reason = 'sales_question'
+      const out = handoff(turn, 'needs_human:sales_contact', summarize(turn, reason), turn.contact.email)
+      return {
+        action: 'escalate',
+        confidence: gate.confidence,
+        reason,
+        reply: { body: out.reply, citations: [] },
+        toolCalls: out.toolCalls,
+        memory: { lead } satisfies LootMemory,
+        toolsUsed,
+      }
+    }
+  }
+
+  const link = services.settings.demoBookingUrl
+  const next = missingSlot(lead)
+  if (!next) {
+    // Qualified: the demo link, and the lead in the sales queue with everything the prospect said.
+    const details = describeLead(lead)
+    const summary = `Qualified lead: ${details}.\n${summarize(turn, 'qualified_lead')}`
+    const out = handoff(turn, 'needs_human:sales_contact', summary, turn.contact.email)
+    const ticketCall = out.toolCalls[0]!
+    const thanks = `Thanks, that's everything I need (${details}). You can book a demo with our team at ${link}. ${out.announcement}`
+    return {
+      action: 'escalate',
+      confidence: 1,
+      reason: 'qualified_lead',
+      reply: { body: answer ? `${answer.body}\n\n${thanks}` : thanks, citations: answer?.citations ?? [] },
+      toolCalls: [
+        {
+          ...ticketCall,
+          input: { ...ticketCall.input, subject: `Qualified lead: ${details}`.slice(0, 200) },
+        },
+      ],
+      memory: { lead, linkShared: true } satisfies LootMemory,
+      toolsUsed,
+    }
+  }
+  const offerLink = action.label === 'sales_contact' && !memory.linkShared
+  const parts = [
+    answer?.body,
+    offerLink
+      ? `You can book a demo with our team any time at ${link}. To point you to the right plan:`
+      : null,
+    QUESTIONS[next],
+  ].filter(Boolean)
+  return {
+    // A question, and answers the gate let through: nothing here needs a person's approval.
+    action: 'auto',
+    confidence: answerScore ?? 1,
+    reason: answer ? 'answered_and_qualifying' : 'qualifying',
+    reply: { body: parts.join('\n\n'), citations: answer?.citations ?? [] },
+    memory: { lead, asked: next, linkShared: memory.linkShared || offerLink } satisfies LootMemory,
+    toolsUsed,
+  }
+}
+
+/** A question of its own (not only an answer to ours). */
+function asksSomething(text: string): boolean {
+  return /\?|\b(how|what|which|when|where|why|can|could|do|does|is|are|will|would)\b/i.test(text)
+}

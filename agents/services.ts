@@ -1,0 +1,50 @@
+// What agents get to work with for one tenant: the model, the gate, hybrid Library retrieval, and
+// the read-only tools. Tools that change the world are not callable here: agents propose them.
+import { AtlasError } from '../common/errors.ts'
+import type { Executor } from '../drizzle/database.ts'
+import type { AnyTool } from '../tools/define-tool.ts'
+import type { AgentServices, AgentSettings } from './define.ts'
+import type { GateConfig } from './gate.ts'
+import type { PassageMatcher } from './local/passage-matcher.ts'
+import type { AgentModel } from './model.ts'
+import { retrieve } from './retrieval.ts'
+import type { AgentDecision, Router, TurnInput } from './router.ts'
+
+export interface AgentRuntimeOptions {
+  router: Router
+  model: AgentModel
+  gate: GateConfig
+  db: Executor
+  tools: readonly AnyTool[]
+  settings: AgentSettings
+  matcher?: ((tenantId: string) => Promise<PassageMatcher | null>) | undefined
+}
+
+export interface AgentRuntime {
+  readonly name: string
+  run(input: TurnInput): Promise<AgentDecision>
+}
+
+export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
+  return {
+    name: 'router',
+    run(input) {
+      return options.router.run(input, servicesFor(options, input.tenantId))
+    },
+  }
+}
+
+export function servicesFor(options: AgentRuntimeOptions, tenantId: string): AgentServices {
+  const readOnly = new Map(options.tools.filter((t) => !t.changesWorld).map((t) => [t.name, t]))
+  return {
+    model: options.model,
+    gate: options.gate,
+    settings: options.settings,
+    retrieve: (query) => retrieve({ db: options.db, matcher: options.matcher }, tenantId, query),
+    async callTool(name, input) {
+      const tool = readOnly.get(name)
+      if (!tool) throw new AtlasError('bad_request', `${name} is not a read-only tool agents may call`)
+      return tool.call({ tenantId, db: options.db }, input)
+    },
+  }
+}
