@@ -63,7 +63,8 @@ interface RouterMemory {
 
 const State = Annotation.Root({
   input: Annotation<TurnInput>(),
-  services: Annotation<AgentServices>(),
+  /** Services per agent: each agent may run on its own model (the router classifies with `router`'s). */
+  services: Annotation<(agent: string) => AgentServices>(),
   triage: Annotation<Triage | null>({ reducer: (_, next) => next, default: () => null }),
   routed: Annotation<{ agent: string; why: string } | null>({
     reducer: (_, next) => next,
@@ -83,8 +84,10 @@ export function createRouter(options: RouterOptions) {
 
   const graph = new StateGraph(State)
     .addNode('classify', async (s: S) => ({
-      triage: await withSpan('router.classify', { 'gen_ai.request.model': s.services.model.name }, () =>
-        s.services.model.triage(s.input.message),
+      triage: await withSpan(
+        'router.classify',
+        { 'gen_ai.request.model': s.services(ROUTER).model.name },
+        () => s.services(ROUTER).model.triage(s.input.message),
       ),
     }))
     .addNode('route', (s: S) => ({ routed: chooseRoute(options, s.input.memory, s.triage!) }))
@@ -101,7 +104,7 @@ export function createRouter(options: RouterOptions) {
       const agent = agents.get(s.routed!.agent)!
       return {
         outcome: await withSpan(`agent.${agent.name}`, {}, () =>
-          agent.run(turnFor(s.input, s.triage!, agent.name), s.services),
+          agent.run(turnFor(s.input, s.triage!, agent.name), s.services(agent.name)),
         ),
       }
     })
@@ -116,9 +119,10 @@ export function createRouter(options: RouterOptions) {
     .compile({ name: ROUTER })
 
   return {
-    async run(input: TurnInput, services: AgentServices): Promise<AgentDecision> {
+    async run(input: TurnInput, services: (agent: string) => AgentServices): Promise<AgentDecision> {
       const final = await graph.invoke({ input, services })
-      return toDecision(input, final.triage!, final.routed!, final.outcome!, services)
+      const decidedBy = final.routed!.agent === 'clarify' ? ROUTER : final.routed!.agent
+      return toDecision(input, final.triage!, final.routed!, final.outcome!, services(decidedBy))
     },
   }
 }

@@ -7,12 +7,15 @@ import type { AgentServices, AgentSettings } from './define.ts'
 import type { GateConfig } from './gate.ts'
 import type { PassageMatcher } from './local/passage-matcher.ts'
 import type { AgentModel } from './model.ts'
+import type { ModelChoice, ModelRegistry } from './providers.ts'
 import { retrieve } from './retrieval.ts'
 import type { AgentDecision, Router, TurnInput } from './router.ts'
 
 export interface AgentRuntimeOptions {
   router: Router
-  model: AgentModel
+  models: ModelRegistry
+  /** The tenant's model choice (from its settings). */
+  choiceFor?: ((tenantId: string) => Promise<ModelChoice>) | undefined
   gate: GateConfig
   db: Executor
   tools: readonly AnyTool[]
@@ -28,16 +31,23 @@ export interface AgentRuntime {
 export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
   return {
     name: 'router',
-    run(input) {
-      return options.router.run(input, servicesFor(options, input.tenantId))
+    async run(input) {
+      const choice = options.choiceFor ? await options.choiceFor(input.tenantId) : {}
+      return options.router.run(input, (agent) =>
+        servicesFor(options, input.tenantId, options.models.forAgent(agent, choice)),
+      )
     },
   }
 }
 
-export function servicesFor(options: AgentRuntimeOptions, tenantId: string): AgentServices {
+export function servicesFor(
+  options: AgentRuntimeOptions,
+  tenantId: string,
+  model: AgentModel,
+): AgentServices {
   const readOnly = new Map(options.tools.filter((t) => !t.changesWorld).map((t) => [t.name, t]))
   return {
-    model: options.model,
+    model,
     gate: options.gate,
     settings: options.settings,
     retrieve: (query) => retrieve({ db: options.db, matcher: options.matcher }, tenantId, query),

@@ -27,6 +27,15 @@ const EnvSchema = z.object({
   ATLAS_GATE_MIN_MARGIN: number(0.1).pipe(z.number().min(0).max(1)),
   ATLAS_CLARIFY_MARGIN: number(0.2).pipe(z.number().min(0).max(1)),
   ATLAS_DEMO_BOOKING_URL: z.url().default('https://quillstack.io/demo'),
+  ATLAS_MODEL: z.enum(['local', 'openai']).default('local'),
+  ATLAS_AGENT_TURN_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: z.url().optional(),
+  OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  OPENAI_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  OPENAI_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(4),
+  OPENAI_BACKOFF_BASE_MS: z.coerce.number().int().min(0).default(500),
+  OPENAI_BACKOFF_MAX_MS: z.coerce.number().int().min(0).default(20_000),
   ATLAS_AUTO_CLOSE_HOURS: number(96).pipe(z.number().positive()),
   ATLAS_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -49,6 +58,21 @@ export interface Config {
   clarifyMargin: number
   /** The demo booking link Loot offers. */
   demoBookingUrl: string
+  /** The deployment's default model provider; tenants may choose per agent. */
+  model: 'local' | 'openai'
+  /** How often a failed agent turn is retried (after the provider's own retries) before it escalates. */
+  agentTurnRetries: number
+  /** Present when an OpenAI-compatible endpoint is configured. */
+  openai:
+    | {
+        apiKey: string
+        baseURL: string | undefined
+        model: string
+        timeoutMs: number
+        maxAttempts: number
+        backoff: { baseMs: number; maxMs: number }
+      }
+    | undefined
   autoCloseSeconds: number
   workerConcurrency: number
   logLevel: string
@@ -56,6 +80,9 @@ export interface Config {
 
 export function loadConfig(env: Record<string, string | undefined>, role: Role = 'all'): Config {
   const e = parseInput(EnvSchema, env, 'configuration', 'config_invalid')
+  if (e.ATLAS_MODEL === 'openai' && !e.OPENAI_API_KEY) {
+    throw new AtlasError('config_invalid', 'Invalid configuration: ATLAS_MODEL=openai needs OPENAI_API_KEY')
+  }
   if (e.ATLAS_GATE_REVIEW > e.ATLAS_GATE_AUTO) {
     throw new AtlasError(
       'config_invalid',
@@ -74,6 +101,18 @@ export function loadConfig(env: Record<string, string | undefined>, role: Role =
     gate: { auto: e.ATLAS_GATE_AUTO, review: e.ATLAS_GATE_REVIEW, minMargin: e.ATLAS_GATE_MIN_MARGIN },
     clarifyMargin: e.ATLAS_CLARIFY_MARGIN,
     demoBookingUrl: e.ATLAS_DEMO_BOOKING_URL,
+    model: e.ATLAS_MODEL,
+    agentTurnRetries: e.ATLAS_AGENT_TURN_RETRIES,
+    openai: e.OPENAI_API_KEY
+      ? {
+          apiKey: e.OPENAI_API_KEY,
+          baseURL: e.OPENAI_BASE_URL,
+          model: e.OPENAI_MODEL,
+          timeoutMs: e.OPENAI_TIMEOUT_MS,
+          maxAttempts: e.OPENAI_MAX_ATTEMPTS,
+          backoff: { baseMs: e.OPENAI_BACKOFF_BASE_MS, maxMs: e.OPENAI_BACKOFF_MAX_MS },
+        }
+      : undefined,
     autoCloseSeconds: Math.round(e.ATLAS_AUTO_CLOSE_HOURS * 3600),
     workerConcurrency: e.ATLAS_WORKER_CONCURRENCY,
     logLevel: e.LOG_LEVEL,

@@ -8,6 +8,8 @@ import { LibraryMatchers } from '../agents/local/library-matchers.ts'
 import { LocalModel } from '../agents/local/local-model.ts'
 import { loot } from '../agents/loot/index.ts'
 import type { AgentModel } from '../agents/model.ts'
+import { OpenAIModel } from '../agents/openai/openai-model.ts'
+import { ModelRegistry } from '../agents/providers.ts'
 import { createRouter, DEFAULT_CLARIFY_QUESTION } from '../agents/router.ts'
 import { createAgentRuntime } from '../agents/services.ts'
 import { AtlasError } from '../common/errors.ts'
@@ -20,6 +22,7 @@ import type { Config } from './config.ts'
 import { type DemoTenant, findDemoTenant, seedDemoTenant } from './demo/seed.ts'
 import { type JobStore, recoverOrphanedJobs, startJobStore } from './jobs/job-store.ts'
 import { startWorkers } from './jobs/workers.ts'
+import { tenantModelChoice } from './tenant-settings.ts'
 import { createToolRunner } from './tool-runner.ts'
 
 export interface Runtime {
@@ -62,7 +65,7 @@ export async function startRuntime(
   let jobs: JobStore | undefined
   try {
     await database.migrate()
-    jobs = await startJobStore({ database, logger })
+    jobs = await startJobStore({ database, logger, agentTurnRetries: config.agentTurnRetries })
     if (database.kind === 'pglite') await recoverOrphanedJobs(jobs.boss, database, logger)
     const tools = [...BUILTIN_TOOLS, ...(overrides.tools ?? [])]
     const host = new TicketHost({
@@ -79,7 +82,11 @@ export async function startRuntime(
         : null
 
     if (config.role !== 'server') {
-      const model = overrides.model ?? LocalModel.loadOrTrain(config.modelCacheDir, logger)
+      const local = overrides.model ?? LocalModel.loadOrTrain(config.modelCacheDir, logger)
+      const models = new ModelRegistry(
+        { local, ...(config.openai ? { openai: new OpenAIModel({ ...config.openai, logger }) } : {}) },
+        config.model,
+      )
       const matchers = new LibraryMatchers({ cacheDir: config.modelCacheDir, logger })
       // Train (or load) the demo Library's matcher now, so the first message does not wait for it.
       const demoTenantId = demo?.tenantId ?? (await findDemoTenant(database.db))
@@ -93,7 +100,8 @@ export async function startRuntime(
       })
       const agents = createAgentRuntime({
         router,
-        model,
+        models,
+        choiceFor: (tenantId) => tenantModelChoice(database.db, tenantId, logger),
         gate,
         db: database.db,
         tools,

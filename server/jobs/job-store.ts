@@ -19,12 +19,15 @@ export interface JobStoreOptions {
   logger: Logger
   /** Run maintenance (expiry, heartbeats, retention) in this process. */
   supervise?: boolean
+  /** Retries of a failed agent turn before it escalates (default from QUEUE_OPTIONS). */
+  agentTurnRetries?: number
 }
 
 export async function startJobStore({
   database,
   logger,
   supervise = true,
+  agentTurnRetries,
 }: JobStoreOptions): Promise<JobStore> {
   const boss = new PgBoss({
     ...database.jobStoreOptions,
@@ -41,7 +44,9 @@ export async function startJobStore({
   await boss.start()
   await ensureQueue(boss, DEAD_LETTER_QUEUE, { retryLimit: 5, retryDelay: 5, retryBackoff: true })
   for (const key of Object.keys(QUEUES) as QueueKey[]) {
-    await ensureQueue(boss, QUEUES[key], { ...QUEUE_OPTIONS[key], deadLetter: DEAD_LETTER_QUEUE })
+    const retries =
+      key === 'agentTurn' && agentTurnRetries !== undefined ? { retryLimit: agentTurnRetries } : {}
+    await ensureQueue(boss, QUEUES[key], { ...QUEUE_OPTIONS[key], ...retries, deadLetter: DEAD_LETTER_QUEUE })
   }
   // pg-boss looks a queue up in its cache before enqueueing, and on a miss reads it through its own
   // connection. Inside one of our transactions on single-connection PGlite that read would wait for
