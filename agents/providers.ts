@@ -1,6 +1,7 @@
-// Which model provider each agent runs on, per tenant: `local` (offline, the default) or `openai`
-// (any OpenAI-compatible endpoint, when configured). A tenant's settings may choose a default and
-// override it per agent: { "models": { "default": "local", "agents": { "loot": "openai" } } }.
+// Which model provider each agent runs on, per tenant: `local` (offline, the default; each tenant's
+// own when it has labelled examples) or `openai` (any OpenAI-compatible endpoint, when configured).
+// A tenant's settings may choose a default and override it per agent:
+//   { "models": { "default": "local", "agents": { "loot": "openai" } } }
 import { z } from 'zod'
 import { AtlasError } from '../common/errors.ts'
 import type { AgentModel } from './model.ts'
@@ -14,27 +15,37 @@ export const ModelChoiceSchema = z.object({
 })
 export type ModelChoice = z.infer<typeof ModelChoiceSchema>
 
+export interface ModelSources {
+  /** The tenant's local model. */
+  local(tenantId: string): Promise<AgentModel>
+  openai?: AgentModel | undefined
+}
+
 export class ModelRegistry {
-  readonly #models: Partial<Record<ProviderName, AgentModel>>
+  readonly #sources: ModelSources
   readonly #fallback: ProviderName
 
-  constructor(models: Partial<Record<ProviderName, AgentModel>>, fallback: ProviderName = 'local') {
-    if (!models[fallback])
-      throw new AtlasError('config_invalid', `The default model provider ${fallback} is not configured`)
-    this.#models = models
+  constructor(sources: ModelSources, fallback: ProviderName = 'local') {
+    if (fallback === 'openai' && !sources.openai) {
+      throw new AtlasError('config_invalid', 'The default model provider openai is not configured')
+    }
+    this.#sources = sources
     this.#fallback = fallback
   }
 
-  /** The model for `agent` under a tenant's choice (which falls back to the deployment's default). */
-  forAgent(agent: string, choice: ModelChoice = {}): AgentModel {
-    const name = choice.agents?.[agent] ?? choice.default ?? this.#fallback
-    const model = this.#models[name]
-    if (!model) {
-      throw new AtlasError(
-        'config_invalid',
-        `Agent ${agent} is set to the ${name} model, which is not configured (set OPENAI_API_KEY and OPENAI_MODEL)`,
-      )
+  /** The model for each agent of a tenant, under the tenant's choice. */
+  async forTenant(tenantId: string, choice: ModelChoice = {}): Promise<(agent: string) => AgentModel> {
+    const local = await this.#sources.local(tenantId)
+    return (agent) => {
+      const name = choice.agents?.[agent] ?? choice.default ?? this.#fallback
+      if (name === 'local') return local
+      if (!this.#sources.openai) {
+        throw new AtlasError(
+          'config_invalid',
+          `Agent ${agent} is set to the openai model, which is not configured (set OPENAI_API_KEY)`,
+        )
+      }
+      return this.#sources.openai
     }
-    return model
   }
 }

@@ -33,9 +33,8 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
     name: 'router',
     async run(input) {
       const choice = options.choiceFor ? await options.choiceFor(input.tenantId) : {}
-      return options.router.run(input, (agent) =>
-        servicesFor(options, input.tenantId, options.models.forAgent(agent, choice)),
-      )
+      const modelFor = await options.models.forTenant(input.tenantId, choice)
+      return options.router.run(input, (agent) => servicesFor(options, input.tenantId, modelFor(agent)))
     },
   }
 }

@@ -427,6 +427,28 @@ describe('ticket machine: in_progress', () => {
     }
   })
 
+  it('an operator can correct the classification in any live state', () => {
+    for (const state of [
+      'new',
+      'triaging',
+      'bot_handled',
+      'awaiting_approval',
+      'pending',
+      'in_progress',
+      'resolved',
+    ] as const) {
+      const { snapshot, steps } = drive(
+        [{ type: 'RECLASSIFY', category: 'feature_request', by: 'op-1' }],
+        at[state](),
+      )
+      expect(stateOf(snapshot)).toBe(state)
+      expect(last(steps).changed).toBe(true)
+      expect(snapshot.context.category).toBe('feature_request')
+      // Heads not named keep their value.
+      expect(snapshot.context.intent).toBe(at[state]().context.intent)
+    }
+  })
+
   it('a failed human reply does not bounce the ticket (the human sees it)', () => {
     const { steps } = drive([ev.deliveryFailed()], at.in_progress())
     expect(last(steps).changed).toBe(false)

@@ -96,6 +96,8 @@ export type TicketEvent =
   | { type: 'TAKE_OVER'; by: string }
   | { type: 'HAND_BACK'; by: string }
   | { type: 'ASSIGN'; assignee: string | null; by: string }
+  /** An operator corrects the classification (and so teaches the model). */
+  | { type: 'RECLASSIFY'; category?: string; intent?: string; urgency?: string; by: string }
   | { type: 'MARK_PENDING'; by: string; reason?: string }
   | { type: 'RESOLVE'; by: string }
   | { type: 'REOPEN'; by: string }
@@ -108,7 +110,11 @@ type EventOf<T extends TicketEventType> = Extract<TicketEvent, { type: T }>
 /** Effects the host runs in the transaction that persists the transition. */
 export interface TicketEffects {
   startTurn: { turn: number; messageId: string | null }
-  recordDecision: Omit<EventOf<'AGENT_DECIDED'>, 'type' | 'reply'> & { citations: Citation[] }
+  recordDecision: Omit<EventOf<'AGENT_DECIDED'>, 'type' | 'reply'> & {
+    citations: Citation[]
+    /** The customer message the decision answers. */
+    messageId: string | null
+  }
   queueReply: {
     messageId: string
     body: string
@@ -222,6 +228,14 @@ export const ticketMachine = setup({
     })),
     toBot: assign({ owner: 'bot' as const, escalation: null }),
     setAssignee: assign(({ event }) => ({ assignee: (event as EventOf<'ASSIGN'>).assignee })),
+    reclassify: assign(({ context, event }) => {
+      const e = event as EventOf<'RECLASSIFY'>
+      return {
+        category: e.category ?? context.category,
+        intent: e.intent ?? context.intent,
+        urgency: e.urgency ?? context.urgency,
+      }
+    }),
     armAutoClose: assign(({ context }) => ({
       timerSeq: context.timerSeq + 1,
       timers: { ...context.timers, autoClose: context.timerSeq + 1 },
@@ -283,6 +297,7 @@ export const ticketMachine = setup({
   // Operator events valid in every live state; states below refine or override them.
   on: {
     ASSIGN: { actions: 'setAssignee' },
+    RECLASSIFY: { actions: 'reclassify' },
     TAKE_OVER: { target: '.in_progress', actions: ['toHuman', ...dropPendingDraft()] },
     HUMAN_REPLY: { target: '.in_progress', actions: ['toHuman', ...dropPendingDraft(), ...humanReply()] },
     MARK_PENDING: { target: '.pending', actions: [...dropPendingDraft(), 'escalate'] },
@@ -420,9 +435,9 @@ function startTurn() {
 function recordDecision() {
   return {
     type: 'recordDecision',
-    params: ({ event }: { event: TicketEvent }) => {
+    params: ({ context, event }: { context: TicketContext; event: TicketEvent }) => {
       const { type: _t, reply, ...decision } = event as EventOf<'AGENT_DECIDED'>
-      return { ...decision, citations: reply?.citations ?? [] }
+      return { ...decision, citations: reply?.citations ?? [], messageId: context.lastCustomerMessageId }
     },
   } as const
 }

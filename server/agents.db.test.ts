@@ -130,6 +130,66 @@ describe(`agents on the local model (${testDatabaseKind})`, () => {
   })
 })
 
+describe(`operators teach the local model (${testDatabaseKind})`, () => {
+  let t: TestRuntime
+  beforeAll(async () => {
+    t = await startTestRuntime()
+  })
+  afterAll(async () => {
+    await t?.stop()
+  })
+
+  it('re-categorising a ticket becomes a training example; after the retrain job, a near-identical message is classified as corrected', async () => {
+    const first = await chat(t).say('The search box on my boards keeps showing old cards')
+    expect(first.ticket.category).toBe('bug_report')
+
+    const response = await t.api('POST', `/v1/tickets/${first.ticket.number}/classification`, {
+      category: 'feature_request',
+    })
+    expect(response.status).toBe(200)
+    expect(await response.json()).toMatchObject({ ticket: { category: 'feature_request' } })
+    const examples = await t.runtime.database.query<{
+      text: string
+      labels: Record<string, string>
+      source: string
+    }>('select text, labels, source from training_examples where tenant_id = $1', [t.tenantId])
+    expect(examples).toEqual([
+      {
+        text: 'The search box on my boards keeps showing old cards',
+        labels: { category: 'feature_request' },
+        source: 'correction',
+      },
+    ])
+    await eventually(
+      async () => {
+        const [job] = await t.runtime.database.query<{ state: string }>(
+          "select state from pgboss.job where name = 'atlas.retrain' order by created_on desc limit 1",
+        )
+        return job?.state === 'completed' ? true : undefined
+      },
+      60_000,
+      'the retrain job',
+    )
+
+    const again = await chat(t).say('the search box on our boards keeps showing old cards!')
+    expect(again.ticket.category).toBe('feature_request')
+    // Other messages are unaffected.
+    const unrelated = await chat(t).say('How do I reset my password?')
+    expect(unrelated.ticket.category).toBe('how_to')
+  })
+
+  it('refuses a correction that names no label, or an unknown one', async () => {
+    const v = await chat(t).say('How do I export a board?')
+    const none = await t.api('POST', `/v1/tickets/${v.ticket.id}/classification`, {})
+    expect(none.status).toBe(422)
+    expect(await none.json()).toMatchObject({
+      error: { message: expect.stringContaining('name at least one') },
+    })
+    const unknown = await t.api('POST', `/v1/tickets/${v.ticket.id}/classification`, { category: 'gossip' })
+    expect(unknown.status).toBe(422)
+  })
+})
+
 describe(`agents on the openai provider, against a local OpenAI-format server (${testDatabaseKind})`, () => {
   let fake: FakeOpenAI
   let t: TestRuntime

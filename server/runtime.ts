@@ -6,8 +6,8 @@ import type { AgentDefinition } from '../agents/define.ts'
 import { DEFAULT_GATE } from '../agents/gate.ts'
 import { LibraryMatchers } from '../agents/local/library-matchers.ts'
 import { LocalModel } from '../agents/local/local-model.ts'
+import { LocalModels } from '../agents/local/tenant-models.ts'
 import { loot } from '../agents/loot/index.ts'
-import type { AgentModel } from '../agents/model.ts'
 import { OpenAIModel } from '../agents/openai/openai-model.ts'
 import { ModelRegistry } from '../agents/providers.ts'
 import { createRouter, DEFAULT_CLARIFY_QUESTION } from '../agents/router.ts'
@@ -43,7 +43,7 @@ export interface RuntimeOverrides {
   /** An already open database (tests); the runtime migrates it and closes it on stop. */
   database?: Database
   /** A trained model to use instead of training the local one at start-up. */
-  model?: AgentModel
+  model?: LocalModel
   /** Agents besides Atlas and Loot (defined with defineAgent), and the tools they propose. */
   agents?: readonly AgentDefinition[]
   tools?: readonly AnyTool[]
@@ -82,9 +82,13 @@ export async function startRuntime(
         : null
 
     if (config.role !== 'server') {
-      const local = overrides.model ?? LocalModel.loadOrTrain(config.modelCacheDir, logger)
+      const base = overrides.model ?? LocalModel.loadOrTrain(config.modelCacheDir, logger)
+      const localModels = new LocalModels({ base, cacheDir: config.modelCacheDir, logger })
       const models = new ModelRegistry(
-        { local, ...(config.openai ? { openai: new OpenAIModel({ ...config.openai, logger }) } : {}) },
+        {
+          local: (tenantId) => localModels.forTenant(database.db, tenantId),
+          openai: config.openai ? new OpenAIModel({ ...config.openai, logger }) : undefined,
+        },
         config.model,
       )
       const matchers = new LibraryMatchers({ cacheDir: config.modelCacheDir, logger })
@@ -111,7 +115,7 @@ export async function startRuntime(
       await startWorkers(
         jobs.boss,
         { database, host, logger },
-        { concurrency: config.workerConcurrency, agent: agents, tools },
+        { concurrency: config.workerConcurrency, agent: agents, tools, localModels },
       )
     }
 

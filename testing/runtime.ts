@@ -1,7 +1,6 @@
 // A whole runtime for end-to-end suites: a fresh database, pg-boss, the ticket host, the workers
 // with the trained local model, the demo tenant and the Hono app (called in-process via app.request).
 import { LocalModel } from '../agents/local/local-model.ts'
-import type { AgentModel } from '../agents/model.ts'
 import { silentLogger } from '../common/logger.ts'
 import { createApp } from '../server/app.ts'
 import { loadConfig } from '../server/config.ts'
@@ -29,7 +28,7 @@ export interface TestRuntime {
 }
 
 export async function startTestRuntime(
-  options: { model?: AgentModel; env?: Record<string, string> } = {},
+  options: { model?: LocalModel; env?: Record<string, string> } = {},
 ): Promise<TestRuntime> {
   const testDatabase = await createTestDatabase()
   const config = loadConfig({

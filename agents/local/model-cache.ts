@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Logger } from '../../common/logger.ts'
 import {
-  type LabelledMessage,
+  type PartialLabelledMessage,
   type SerializedTriageModel,
   shippedExamples,
   TriageModel,
@@ -15,7 +15,7 @@ import {
 
 const HERE = fileURLToPath(new URL('.', import.meta.url))
 
-export function modelKey(examples: readonly LabelledMessage[]): string {
+export function modelKey(examples: readonly PartialLabelledMessage[]): string {
   const hash = createHash('sha256')
   hash.update(JSON.stringify(examples))
   for (const dir of [HERE, join(HERE, 'nlu')]) {
@@ -30,7 +30,7 @@ export function modelKey(examples: readonly LabelledMessage[]): string {
 
 export function loadOrTrainTriage(
   cacheDir: string | undefined,
-  extra: readonly LabelledMessage[] = [],
+  extra: readonly PartialLabelledMessage[] = [],
   logger?: Logger,
 ): TriageModel {
   const examples = [...shippedExamples(), ...extra]

@@ -24,6 +24,9 @@ export const LabelledMessageSchema = z.object({
 })
 export type LabelledMessage = z.infer<typeof LabelledMessageSchema>
 
+/** A message labelled on some heads only: a tenant's example or an operator's correction. */
+export type PartialLabelledMessage = { text: string } & Partial<Record<TriageHead, string>>
+
 const SHIPPED = fileURLToPath(new URL('./training/support-messages.jsonl', import.meta.url))
 
 /** The labelled messages shipped with Atlas Desk (written for the demo product, MIT). */
@@ -47,11 +50,17 @@ export class TriageModel {
     this.#heads = heads
   }
 
-  static train(examples: readonly LabelledMessage[]): TriageModel {
+  /** Each head learns from the examples that carry its label (a correction may name one head only). */
+  static train(examples: readonly PartialLabelledMessage[]): TriageModel {
     const heads = Object.fromEntries(
       TRIAGE_HEADS.map((head) => [
         head,
-        trainClassifier(examples.map((e) => ({ text: e.text, label: e[head] }))),
+        trainClassifier(
+          examples.flatMap((e) => {
+            const label = e[head]
+            return label ? [{ text: e.text, label }] : []
+          }),
+        ),
       ]),
     ) as Record<TriageHead, TextClassifier>
     return new TriageModel(heads)

@@ -56,6 +56,8 @@ export const trainingExamples = pgTable(
     /** Head → label, e.g. { category: 'bug_report' }; only the heads the example speaks for. */
     labels: jsonb().$type<Record<string, string>>().notNull(),
     source: text().$type<'tenant' | 'correction'>().notNull(),
+    /** For a rewritten draft: the reply the operator sent instead (kept for evals and few-shot prompts). */
+    reply: text(),
     ticketId: uuid().references(() => tickets.id, { onDelete: 'set null' }),
     createdBy: text(),
     createdAt: createdAt(),

@@ -32,6 +32,7 @@ const runners: { [K in keyof TicketEffects]: Runner<K> } = {
         tenantId: ticket.tenantId,
         ticketId: ticket.id,
         turn: decision.turn,
+        messageId: decision.messageId,
         agent: decision.agent,
         action: decision.action,
         confidence: decision.confidence,

@@ -25,9 +25,15 @@ export interface InboundJob {
   messageId: string
 }
 
+export interface RetrainJob {
+  tenantId: string
+}
+
 export interface Outbox {
   inbound(tx: Tx, job: InboundJob): Promise<void>
   agentTurn(tx: Tx, job: AgentTurnJob): Promise<void>
   delivery(tx: Tx, job: DeliveryJob): Promise<void>
   timer(tx: Tx, job: TimerJob, delaySeconds: number): Promise<void>
+  /** Retrain the tenant's local model (one queued per tenant, however many corrections arrive). */
+  retrain(tx: Tx, job: RetrainJob): Promise<void>
 }

@@ -85,6 +85,7 @@ function createOutbox(boss: PgBoss, database: Database): Outbox {
     inbound: (tx, job) => send(tx, QUEUES.inbound, job),
     agentTurn: (tx, job) => send(tx, QUEUES.agentTurn, job),
     delivery: (tx, job) => send(tx, QUEUES.delivery, job),
+    retrain: (tx, job) => send(tx, QUEUES.retrain, job, { singletonKey: job.tenantId }),
     timer: (tx, job, delaySeconds) =>
       send(tx, QUEUES.timer, job, {
         startAfter: Math.max(0, Math.round(delaySeconds)),

@@ -10,6 +10,7 @@ export const QUEUES = {
   agentTurn: 'atlas.agent-turn',
   delivery: 'atlas.delivery',
   timer: 'atlas.timer',
+  retrain: 'atlas.retrain',
 } as const
 
 export type QueueKey = keyof typeof QUEUES
@@ -53,4 +54,6 @@ export const QUEUE_OPTIONS: Record<QueueKey, Omit<Queue, 'name'>> = {
     expireInSeconds: 60,
     heartbeatSeconds: 10,
   },
+  // `short`: at most one queued job per tenant, so a burst of corrections trains once.
+  retrain: { policy: 'short', retryLimit: 3, retryDelay: 30, expireInSeconds: 600, heartbeatSeconds: 10 },
 }

@@ -1,6 +1,13 @@
 // Registers the job handlers with pg-boss. Each queue runs `concurrency` jobs at once per process.
 import type { JobWithMetadata, PgBoss } from 'pg-boss'
-import type { AgentTurnJob, DeliveryJob, InboundJob, TimerJob } from '../../machines/host/outbox.ts'
+import type { LocalModels } from '../../agents/local/tenant-models.ts'
+import type {
+  AgentTurnJob,
+  DeliveryJob,
+  InboundJob,
+  RetrainJob,
+  TimerJob,
+} from '../../machines/host/outbox.ts'
 import type { AnyTool } from '../../tools/define-tool.ts'
 import { agentTurnHandler, type TurnAgent } from './agent-turn.ts'
 import type { JobContext, JobHandler } from './context.ts'
@@ -8,6 +15,7 @@ import { deadLetterHandler } from './dead-letter.ts'
 import { deliveryHandler } from './delivery.ts'
 import { inboundHandler } from './inbound.ts'
 import { DEAD_LETTER_QUEUE, QUEUES } from './queues.ts'
+import { retrainHandler } from './retrain.ts'
 import { timerHandler } from './timer.ts'
 
 export interface WorkerOptions {
@@ -15,6 +23,8 @@ export interface WorkerOptions {
   agent: TurnAgent
   /** The tool registry: decisions may propose only its world-changing tools. */
   tools: readonly AnyTool[]
+  /** Tenants' local models, retrained by the retrain job. */
+  localModels: LocalModels
 }
 
 export async function startWorkers(boss: PgBoss, context: JobContext, options: WorkerOptions): Promise<void> {
@@ -43,5 +53,6 @@ export async function startWorkers(boss: PgBoss, context: JobContext, options: W
   await work<AgentTurnJob>(QUEUES.agentTurn, agentTurnHandler(context, options.agent, options.tools))
   await work<DeliveryJob>(QUEUES.delivery, deliveryHandler(context))
   await work<TimerJob>(QUEUES.timer, timerHandler(context))
+  await work<RetrainJob>(QUEUES.retrain, retrainHandler(context, options.localModels))
   await work<object>(DEAD_LETTER_QUEUE, deadLetterHandler(context))
 }

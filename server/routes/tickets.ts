@@ -4,10 +4,12 @@ import { randomUUID } from 'node:crypto'
 import { and, desc, eq } from 'drizzle-orm'
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
+import { LabelledMessageSchema } from '../../agents/local/triage-model.ts'
 import { AtlasError } from '../../common/errors.ts'
-import type { Executor } from '../../drizzle/database.ts'
+import type { Executor, Tx } from '../../drizzle/database.ts'
 import { drafts, tickets } from '../../drizzle/schema/tickets.ts'
 import type { TicketEvent } from '../../machines/ticket.machine.ts'
+import { currentLabels, recordCorrection } from '../corrections.ts'
 import type { AuthVariables } from '../http/auth.ts'
 import { limitBody, param, readBody } from '../http/body.ts'
 import type { Runtime } from '../runtime.ts'
@@ -29,24 +31,38 @@ const RejectBody = z.strictObject({
 })
 const ReplyBody = z.strictObject({ text: Text })
 const AssignBody = z.strictObject({ assignee: z.string().trim().min(1).max(120).nullable() })
+const ClassificationBody = z
+  .strictObject({
+    category: LabelledMessageSchema.shape.category.optional(),
+    intent: LabelledMessageSchema.shape.intent.optional(),
+    urgency: LabelledMessageSchema.shape.urgency.optional(),
+  })
+  .refine((b) => b.category || b.intent || b.urgency, 'name at least one of category, intent, urgency')
 const StatusBody = z.strictObject({
   status: z.enum(['pending', 'in_progress', 'resolved', 'closed']),
   reason: z.string().trim().min(1).max(500).optional(),
 })
 
-export function ticketRoutes(runtime: Pick<Runtime, 'database' | 'host'>) {
+export function ticketRoutes(runtime: Pick<Runtime, 'database' | 'host' | 'jobs'>) {
   const { database, host } = runtime
+  const outbox = runtime.jobs.outbox
   const db = database.db
   const app = new Hono<Env>()
   app.use('*', limitBody(64 * 1024))
 
   /** Dispatches an operator's event and answers with the ticket as it is now. */
-  const act = async (c: Context<Env>, ticket: TicketRow, event: TicketEvent) => {
+  const act = async (
+    c: Context<Env>,
+    ticket: TicketRow,
+    event: TicketEvent,
+    within?: (tx: Tx) => Promise<void>,
+  ) => {
     const idempotencyKey = c.req.header('idempotency-key')
     const result = await host.dispatch(ticket.id, event, {
       actor: { kind: 'human', id: c.get('auth').operator },
       rejectIfIgnored: true,
       ...(idempotencyKey ? { idempotencyKey: `api:${idempotencyKey.slice(0, 200)}` } : {}),
+      ...(within ? { within: (tx) => within(tx) } : {}),
     })
     const [updated] = await db.select().from(tickets).where(eq(tickets.id, ticket.id))
     return c.json({ outcome: result.outcome, ticket: ticketSummary(updated!) })
@@ -81,12 +97,32 @@ export function ticketRoutes(runtime: Pick<Runtime, 'database' | 'host'>) {
     const ticket = await findTicket(db, c.get('auth').tenantId, param(c, 'ticket', TicketRef))
     const body = await readBody(c, SendBody, 'edited draft')
     const draftId = await pendingDraft(db, ticket.id, body.draftId)
-    return act(c, ticket, {
-      type: 'DRAFT_SEND',
-      draftId,
-      messageId: randomUUID(),
-      text: body.text,
-      by: c.get('auth').operator,
+    const by = c.get('auth').operator
+    // The operator answered it: the labels stand and the message was answerable. That, and the
+    // reply they wrote, becomes a training example.
+    return act(
+      c,
+      ticket,
+      { type: 'DRAFT_SEND', draftId, messageId: randomUUID(), text: body.text, by },
+      async (tx) => {
+        const labels = await currentLabels(tx, ticket.id)
+        await recordCorrection(tx, outbox, {
+          tenantId: ticket.tenantId,
+          ticketId: ticket.id,
+          labels,
+          reply: body.text,
+          by,
+        })
+      },
+    )
+  })
+
+  app.post('/:ticket/classification', async (c) => {
+    const ticket = await findTicket(db, c.get('auth').tenantId, param(c, 'ticket', TicketRef))
+    const body = await readBody(c, ClassificationBody, 'classification')
+    const by = c.get('auth').operator
+    return act(c, ticket, { type: 'RECLASSIFY', ...body, by }, async (tx) => {
+      await recordCorrection(tx, outbox, { tenantId: ticket.tenantId, ticketId: ticket.id, labels: body, by })
     })
   })
 

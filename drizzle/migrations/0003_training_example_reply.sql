@@ -1,0 +1,1 @@
+ALTER TABLE "training_examples" ADD COLUMN "reply" text;
