@@ -27,6 +27,7 @@ interface View {
     agent: string | null
     queue: string | null
     subject: string | null
+    category: string | null
   }
   decision: { agent: string; action: string; reason: string; model: string } | null
   audit: Array<{
