@@ -37,6 +37,8 @@ export interface AgentServices {
   gate: GateConfig
   /** Hybrid Library search for this tenant. */
   retrieve(query: string): Promise<Retrieval>
+  /** The calibrated probability that a retrieval's best passage answers the message (what the gate takes). */
+  answerConfidence(retrieval: Retrieval): number
   /** Read-only tools (customer_lookup, customer_health …), validated like any tool call. */
   callTool(name: string, input: Record<string, unknown>): Promise<unknown>
   settings: AgentSettings

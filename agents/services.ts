@@ -3,6 +3,7 @@
 import { AtlasError } from '../common/errors.ts'
 import type { Executor } from '../drizzle/database.ts'
 import type { AnyTool } from '../tools/define-tool.ts'
+import { answerConfidence, answerFeatures } from './answer-confidence.ts'
 import type { AgentServices, AgentSettings } from './define.ts'
 import type { GateConfig } from './gate.ts'
 import type { PassageMatcher } from './local/passage-matcher.ts'
@@ -50,6 +51,7 @@ export function servicesFor(
     gate: options.gate,
     settings: options.settings,
     retrieve: (query) => retrieve({ db: options.db, matcher: options.matcher }, tenantId, query),
+    answerConfidence: (retrieval) => answerConfidence(answerFeatures(retrieval)),
     async callTool(name, input) {
       const tool = readOnly.get(name)
       if (!tool) throw new AtlasError('bad_request', `${name} is not a read-only tool agents may call`)

@@ -5,6 +5,7 @@ import { serve } from '@hono/node-server'
 import { AtlasError } from '../common/errors.ts'
 import { createLogger } from '../common/logger.ts'
 import { createApp } from './app.ts'
+import { loadAtlasConfig } from './atlas-config.ts'
 import { loadConfig, type Role } from './config.ts'
 import { startRuntime } from './runtime.ts'
 
@@ -16,7 +17,8 @@ async function main() {
   }
   const config = loadConfig(process.env, role)
   const logger = createLogger({ level: config.logLevel })
-  const runtime = await startRuntime(config, logger)
+  const extra = await loadAtlasConfig()
+  const runtime = await startRuntime(config, logger, { agents: extra.agents, tools: extra.tools })
 
   let server: ReturnType<typeof serve> | undefined
   if (role !== 'worker') {

@@ -45,8 +45,8 @@ export interface RuntimeOverrides {
   /** A trained model to use instead of training the local one at start-up. */
   model?: LocalModel
   /** Agents besides Atlas and Loot (defined with defineAgent), and the tools they propose. */
-  agents?: readonly AgentDefinition[]
-  tools?: readonly AnyTool[]
+  agents?: readonly AgentDefinition[] | undefined
+  tools?: readonly AnyTool[] | undefined
 }
 
 export async function startRuntime(

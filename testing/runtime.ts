@@ -3,6 +3,7 @@
 import { LocalModel } from '../agents/local/local-model.ts'
 import { silentLogger } from '../common/logger.ts'
 import { createApp } from '../server/app.ts'
+import type { AtlasConfig } from '../server/atlas-config.ts'
 import { loadConfig } from '../server/config.ts'
 import { type Runtime, startRuntime } from '../server/runtime.ts'
 import { createTestDatabase, type TestDatabase } from './database.ts'
@@ -28,7 +29,12 @@ export interface TestRuntime {
 }
 
 export async function startTestRuntime(
-  options: { model?: LocalModel; env?: Record<string, string> } = {},
+  options: {
+    model?: LocalModel
+    env?: Record<string, string>
+    agents?: AtlasConfig['agents']
+    tools?: AtlasConfig['tools']
+  } = {},
 ): Promise<TestRuntime> {
   const testDatabase = await createTestDatabase()
   const config = loadConfig({
@@ -40,6 +46,8 @@ export async function startTestRuntime(
   const runtime = await startRuntime(config, silentLogger, {
     database: testDatabase.database,
     model: options.model ?? testModel(),
+    agents: options.agents,
+    tools: options.tools,
   })
   const app = createApp(runtime)
   return {
