@@ -243,6 +243,30 @@ describe(`agents on the openai provider, against a local OpenAI-format server ($
     expect(fake.requests.at(-1)!.headers.authorization).toBe('Bearer sk-test')
   })
 
+  it('the cannot-help path: no answer drafted, the email asked, then a ticket for the billing team', async () => {
+    const before = fake.requests.length
+    const refund = triageCompletion({
+      category: ['billing_inquiry', 0.95],
+      intent: ['support', 0.9],
+      urgency: ['high', 0.8],
+      action: ['refund', 0.97],
+    })
+    // One triage per turn; no compose call: a refund needs a person, not a drafted answer.
+    fake.enqueue(refund, refund)
+    const c = chat(t)
+    const asked = await c.say('I was charged for a year I did not want, refund me please')
+    expect(asked.decision).toMatchObject({
+      agent: 'atlas',
+      action: 'auto',
+      reason: 'ask_email:needs_human:refund',
+    })
+    const v = await c.say('you can reach me at lee@example.org')
+    expect(fake.requests.length - before).toBe(2)
+    expect(v.ticket).toMatchObject({ status: 'pending', queue: 'billing' })
+    expect(c.lastReply(v).body).toContain(`I've created ticket ${v.ticket.number} for our billing team.`)
+    expect(c.lastReply(v).body).toContain('lee@example.org')
+  })
+
   it('a 429 storm is retried, then the ticket is escalated — never dropped', async () => {
     const before = fake.requests.length
     const limited = {

@@ -53,7 +53,8 @@ const graph = new StateGraph(State)
     'retrieve',
   ])
   .addEdge('resume', END)
-  .addEdge('retrieve', 'draft')
+  // A request only a person can act on needs no drafted answer: spare the model call.
+  .addConditionalEdges('retrieve', (s: S) => (needsPerson(s) ? 'gate' : 'draft'), ['gate', 'draft'])
   .addEdge('draft', 'gate')
   .addEdge('gate', END)
   .compile({ name: ATLAS })
@@ -67,6 +68,14 @@ export const atlas = defineAgent({
     return final.outcome!
   },
 })
+
+function needsPerson({ turn, services }: S): boolean {
+  const action = turn.triage.action
+  return (
+    services.gate.humanActions.includes(action.label) &&
+    action.confidence >= services.gate.humanActionThreshold
+  )
+}
 
 function memoryOf(turn: AgentTurn): AtlasMemory {
   return turn.memory as AtlasMemory
