@@ -3,6 +3,7 @@
 // approval) or `escalate` (a human takes it) — with the confidence and the reason, both recorded.
 import type { GateAction } from '../drizzle/schema/tickets.ts'
 import type { Passage } from '../tools/library-search.ts'
+import { HUMAN_ACTIONS } from './labels.ts'
 import type { Triage } from './model.ts'
 
 export type { GateAction } from '../drizzle/schema/tickets.ts'
@@ -26,18 +27,7 @@ export const DEFAULT_GATE: GateConfig = {
   auto: 0.9,
   review: 0.45,
   minMargin: 0.1,
-  humanActions: [
-    'refund',
-    'cancellation',
-    'account_change',
-    'account_lookup',
-    'billing_dispute',
-    'exception',
-    'complaint',
-    'investigation',
-    'human_request',
-    'sales_contact',
-  ],
+  humanActions: HUMAN_ACTIONS,
   humanActionThreshold: 0.5,
   reviewUrgencies: ['urgent'],
 }

@@ -12,21 +12,12 @@ import type { ProposedToolCall } from '../machines/ticket.machine.ts'
 import type { AgentDefinition, AgentOutcome, AgentServices, AgentTurn } from './define.ts'
 import { routeScore } from './define.ts'
 import type { GateAction } from './gate.ts'
-import type { HeadPrediction, Triage, TurnMessage } from './model.ts'
+import type { HeadPrediction, Triage } from './model.ts'
 
 export const ROUTER = 'router'
 
-/** What the agent-turn job knows about a turn before anything is classified. */
-export interface TurnInput {
-  tenantId: string
-  ticket: { id: string; number: string }
-  channel: string
-  message: string
-  history: TurnMessage[]
-  contact: { id: string; name: string | null; email: string | null }
-  /** The ticket's agent memory: `{ active, router, <agent name>: … }`. */
-  memory: Record<string, unknown>
-}
+/** What the agent-turn job knows about a turn before anything is classified (memory: the whole ticket's). */
+export type TurnInput = Omit<AgentTurn, 'triage'>
 
 export interface AgentDecision {
   agent: string

@@ -5,9 +5,9 @@
 import { and, eq, isNull, sql } from 'drizzle-orm'
 import { z } from 'zod'
 import { contacts } from '../drizzle/schema/contacts.ts'
-import { conversations, messages } from '../drizzle/schema/conversations.ts'
 import { tickets } from '../drizzle/schema/tickets.ts'
 import { defineTool } from './define-tool.ts'
+import { addInternalNote } from './internal-note.ts'
 
 export const PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const
 
@@ -41,25 +41,12 @@ export const createTicket = defineTool({
       .set({ subject: input.subject, queue: input.queue, updatedAt: sql`now()` })
       .where(eq(tickets.id, ticket.id))
       .returning({ number: tickets.number })
-    const [conversation] = await db
-      .select({ channelId: conversations.channelId })
-      .from(conversations)
-      .where(eq(conversations.id, ticket.conversationId))
-    await db
-      .insert(messages)
-      .values({
-        tenantId: context.tenantId,
-        conversationId: ticket.conversationId,
-        channelId: conversation!.channelId,
-        ticketId: ticket.id,
-        direction: 'internal',
-        author: 'bot',
-        authorRef: 'create_ticket',
-        body: `${input.subject}\n\nPriority: ${input.priority}. Queue: ${input.queue}.${input.email ? ` Contact email: ${input.email}.` : ''}\n\n${input.summary}`,
-        deliveryStatus: 'sent',
-        idempotencyKey: `${ticket.id}:${context.idempotencyKey}`,
-      })
-      .onConflictDoNothing()
+    const email = input.email ? ` Contact email: ${input.email}.` : ''
+    await addInternalNote(
+      { ...context, ticket },
+      'create_ticket',
+      `${input.subject}\n\nPriority: ${input.priority}. Queue: ${input.queue}.${email}\n\n${input.summary}`,
+    )
     return { ticketId: ticket.id, number: `TKT-${row!.number}`, queue: input.queue }
   },
 })

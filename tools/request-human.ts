@@ -2,9 +2,9 @@
 // escalation itself is the ticket machine's; this records where it goes and what the team needs.
 import { eq, sql } from 'drizzle-orm'
 import { z } from 'zod'
-import { conversations, messages } from '../drizzle/schema/conversations.ts'
 import { tickets } from '../drizzle/schema/tickets.ts'
 import { defineTool } from './define-tool.ts'
+import { addInternalNote } from './internal-note.ts'
 
 export const requestHuman = defineTool({
   name: 'request_human',
@@ -23,25 +23,7 @@ export const requestHuman = defineTool({
       .update(tickets)
       .set({ queue: input.queue, updatedAt: sql`now()` })
       .where(eq(tickets.id, ticket.id))
-    const [conversation] = await context.db
-      .select({ channelId: conversations.channelId })
-      .from(conversations)
-      .where(eq(conversations.id, ticket.conversationId))
-    await context.db
-      .insert(messages)
-      .values({
-        tenantId: context.tenantId,
-        conversationId: ticket.conversationId,
-        channelId: conversation!.channelId,
-        ticketId: ticket.id,
-        direction: 'internal',
-        author: 'bot',
-        authorRef: 'request_human',
-        body: input.note,
-        deliveryStatus: 'sent',
-        idempotencyKey: `${ticket.id}:${context.idempotencyKey}`,
-      })
-      .onConflictDoNothing()
+    await addInternalNote({ ...context, ticket }, 'request_human', input.note)
     return { queue: input.queue }
   },
 })

@@ -1,6 +1,7 @@
 // Triage by an LLM: the four heads' label sets (shared with the offline classifier), the structured
 // answer the model must give, the prompt, and the mapping of its answer to `Triage`.
 import { z } from 'zod'
+import { ACTION_LABELS } from '../labels.ts'
 import { LabelledMessageSchema, type TriageHead } from '../local/triage-model.ts'
 import type { HeadPrediction, Triage } from '../model.ts'
 import { structuredTool } from './structured.ts'
@@ -8,20 +9,7 @@ import { structuredTool } from './structured.ts'
 const labelled = LabelledMessageSchema.shape
 
 /** `action` is a free string in the training schema (tenants may add their own); these are the shipped ones. */
-export const ACTION_LABELS = [
-  'answer',
-  'refund',
-  'cancellation',
-  'account_change',
-  'account_lookup',
-  'billing_dispute',
-  'exception',
-  'complaint',
-  'investigation',
-  'human_request',
-  'sales_contact',
-  'off_topic',
-] as const
+export { ACTION_LABELS }
 
 const ActionLabel = z.enum(ACTION_LABELS)
 
