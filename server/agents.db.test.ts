@@ -118,6 +118,15 @@ describe(`agents on the local model (${testDatabaseKind})`, () => {
     expect(note.body).toContain('Qualified lead: 40 people')
   })
 
+  it('chit-chat gets a word on what the assistant can do, not a hand-over', async () => {
+    for (const text of ['hi there', "what's the weather like in Paris?"]) {
+      const v = await chat(t).say(text)
+      expect(v.decision).toMatchObject({ agent: 'atlas', action: 'auto', reason: 'off_topic' })
+      expect(v.messages.find((m) => m.direction === 'outbound')!.body).toContain('what can I help you with?')
+      expect(v.ticket.status).toBe('bot_handled')
+    }
+  })
+
   it('records a hand-off between agents on the ticket', async () => {
     const c = chat(t)
     await c.say('What does the Team plan cost?')

@@ -35,6 +35,7 @@ type S = typeof State.State
 
 const graph = new StateGraph(State)
   .addNode('resume', (s: S) => ({ outcome: resumeHandoff(s.turn) }))
+  .addNode('scope', (s: S) => ({ outcome: scopeReply(s) }))
   .addNode('retrieve', async (s: S) => ({ retrieval: await s.services.retrieve(s.turn.message) }))
   .addNode('draft', async (s: S) => ({
     reply: await s.services.model.compose({
@@ -48,11 +49,14 @@ const graph = new StateGraph(State)
   }))
   .addNode('gate', (s: S) => ({ outcome: gateTurn(s) }))
   // A visitor who was asked for their email: finish the hand-over whatever they answered.
-  .addConditionalEdges(START, (s: S) => (memoryOf(s.turn).awaitingEmail ? 'resume' : 'retrieve'), [
-    'resume',
-    'retrieve',
-  ])
+  // Chit-chat ("hi", "what's the weather") gets a friendly word on what Atlas can do, no search.
+  .addConditionalEdges(
+    START,
+    (s: S) => (memoryOf(s.turn).awaitingEmail ? 'resume' : chitChat(s) ? 'scope' : 'retrieve'),
+    ['resume', 'scope', 'retrieve'],
+  )
   .addEdge('resume', END)
+  .addEdge('scope', END)
   // A request only a person can act on needs no drafted answer: spare the model call.
   .addConditionalEdges('retrieve', (s: S) => (needsPerson(s) ? 'gate' : 'draft'), ['gate', 'draft'])
   .addEdge('draft', 'gate')
@@ -68,6 +72,21 @@ export const atlas = defineAgent({
     return final.outcome!
   },
 })
+
+function chitChat({ turn }: S): boolean {
+  return turn.triage.action.label === 'off_topic' && turn.triage.action.confidence >= 0.5
+}
+
+/** The scope message states no fact about the customer's account: safe to send. */
+function scopeReply({ turn, services }: S): AgentOutcome {
+  return {
+    action: 'auto',
+    confidence: turn.triage.action.confidence,
+    reason: 'off_topic',
+    reply: { body: services.settings.scopeMessage, citations: [] },
+    memory: {},
+  }
+}
 
 function needsPerson({ turn, services }: S): boolean {
   const action = turn.triage.action
