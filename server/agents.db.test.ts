@@ -125,6 +125,11 @@ describe(`agents on the local model (${testDatabaseKind})`, () => {
       expect(v.messages.find((m) => m.direction === 'outbound')!.body).toContain('what can I help you with?')
       expect(v.ticket.status).toBe('bot_handled')
     }
+    const c = chat(t)
+    await c.say('How do I reset my password?')
+    const thanks = await c.say('thanks!')
+    expect(thanks.decision).toMatchObject({ action: 'auto', reason: 'thanks' })
+    expect(c.lastReply(thanks).body).toBe("You're welcome! Is there anything else I can help with?")
   })
 
   it('records a hand-off between agents on the ticket', async () => {

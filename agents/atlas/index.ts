@@ -74,16 +74,30 @@ export const atlas = defineAgent({
 })
 
 function chitChat({ turn }: S): boolean {
-  return turn.triage.action.label === 'off_topic' && turn.triage.action.confidence >= 0.5
+  return thanked(turn) || (turn.triage.action.label === 'off_topic' && turn.triage.action.confidence >= 0.5)
 }
 
-/** The scope message states no fact about the customer's account: safe to send. */
+/** A short thank-you after the bot answered (classifiers do not reliably call that chit-chat). */
+function thanked(turn: AgentTurn): boolean {
+  return THANKS.test(turn.message) && turn.history.some((m) => m.author !== 'customer')
+}
+
+const THANKS =
+  /^\s*(?:thanks?|thank you|thx|ty|cheers|great|perfect|awesome|got it|ok(?:ay)?)\b[\s\S]{0,40}$/i
+
+/** The scope message (or a "you're welcome") states no fact about the customer's account: safe to send. */
 function scopeReply({ turn, services }: S): AgentOutcome {
+  const thanked = THANKS.test(turn.message) && turn.history.some((m) => m.author !== 'customer')
   return {
     action: 'auto',
     confidence: turn.triage.action.confidence,
-    reason: 'off_topic',
-    reply: { body: services.settings.scopeMessage, citations: [] },
+    reason: thanked ? 'thanks' : 'off_topic',
+    reply: {
+      body: thanked
+        ? "You're welcome! Is there anything else I can help with?"
+        : services.settings.scopeMessage,
+      citations: [],
+    },
     memory: {},
   }
 }

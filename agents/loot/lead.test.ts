@@ -44,8 +44,10 @@ describe('lead qualification parsers', () => {
     expect(describeLead(lead)).toBe(
       '40 people, for marketing campaign planning, starting whenever the budget is approved',
     )
-    // A question is not an answer.
+    // A question, or a courtesy, is not an answer.
     expect(updateLead({}, 'do you have SSO?', 'useCase')).toEqual({})
+    expect(updateLead({}, 'thanks!', 'timeline')).toEqual({})
+    expect(updateLead({}, 'ok', 'useCase')).toEqual({})
   })
 
   it('reads several details from one message and asks for what is missing, in order', () => {

@@ -87,8 +87,12 @@ function bareNumber(text: string): number | undefined {
   return match ? Number(match[1]) : undefined
 }
 
+/** Courtesy, not information: "thanks!", "ok", "sure" answer no qualifying question. */
+const NOT_AN_ANSWER =
+  /^(?:thanks?|thank you|thx|ty|ok(?:ay)?|cool|great|sure|yes|yep|no|nope|hi|hello)\b[\s!.]*$/i
+
 /** An answer to our question, not a question of its own. */
 function isShortAnswer(text: string, max = 80): boolean {
   const t = text.trim()
-  return t.length > 0 && t.length <= max && !t.endsWith('?')
+  return t.length > 0 && t.length <= max && !t.endsWith('?') && !NOT_AN_ANSWER.test(t)
 }
