@@ -14,7 +14,7 @@ const WHAT: Record<string, { need: string; queue: string }> = {
   complaint: { need: "I'm sorry this has been frustrating", queue: 'support' },
   investigation: { need: 'This needs someone to look into your account', queue: 'support' },
   human_request: { need: 'Sure', queue: 'support' },
-  sales_contact: { need: 'Thanks for your interest', queue: 'sales' },
+  sales_contact: { need: 'Our sales team can help with that', queue: 'sales' },
 }
 
 /** `needs_human:refund` → `refund`; other reasons (low confidence …) have no specific need. */

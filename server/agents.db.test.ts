@@ -132,6 +132,30 @@ describe(`agents on the local model (${testDatabaseKind})`, () => {
     expect(c.lastReply(thanks).body).toBe("You're welcome! Is there anything else I can help with?")
   })
 
+  it('a question the Library cannot answer is kept for the sales team while Loot keeps qualifying', async () => {
+    const c = chat(t)
+    const v = await c.say('Hi, we are a marketing agency with 25 people, is Quillstack a good fit?')
+    expect(v.decision).toMatchObject({ agent: 'loot', action: 'auto' })
+    expect(c.lastReply(v).body).toContain("I'll make sure our sales team answers it")
+    expect(c.lastReply(v).body).toContain('What would your team mainly use Quillstack for?')
+    await c.say('client campaign planning')
+    const done = await c.say('probably next quarter')
+    expect(done.decision).toMatchObject({ action: 'escalate', reason: 'qualified_lead' })
+    const note = done.messages.find((m) => m.direction === 'internal')!
+    expect(note.body).toContain(
+      'Open questions: "Hi, we are a marketing agency with 25 people, is Quillstack a good fit?"',
+    )
+  })
+
+  it('asks one clarifying question when support and sales are too close to call, then routes the answer', async () => {
+    const c = chat(t)
+    const v = await c.say('Hi, we are a marketing agency with 25 people, is Quillstack a good fit for us?')
+    expect(v.decision).toMatchObject({ agent: 'router', action: 'auto', reason: 'clarify_intent' })
+    expect(c.lastReply(v).body).toContain('Is this about buying or changing a plan')
+    const next = await c.say("we're looking to buy it for the team")
+    expect(next.decision!.agent).toBe('loot')
+  })
+
   it('records a hand-off between agents on the ticket', async () => {
     const c = chat(t)
     await c.say('What does the Team plan cost?')

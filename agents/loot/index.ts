@@ -12,6 +12,8 @@ export const LOOT = 'loot'
 
 interface LootMemory {
   lead?: Lead
+  /** Questions the Library could not answer, for the sales team. */
+  open?: string[]
   /** The detail Loot asked for last turn. */
   asked?: LeadSlot
   linkShared?: boolean
@@ -54,6 +56,7 @@ async function runLoot(turn: AgentTurn, services: AgentServices): Promise<AgentO
   const lead = updateLead(memory.lead ?? {}, turn.message, memory.asked)
   let answer: AgentOutcome['reply'] = null
   let answerScore: number | null = null
+  let openQuestion: string | null = null
   const toolsUsed: string[] = []
   if (asksSomething(turn.message) && action.label === 'answer') {
     const retrieval = await services.retrieve(turn.message)
@@ -85,18 +88,8 @@ async function runLoot(turn: AgentTurn, services: AgentServices): Promise<AgentO
         toolsUsed,
       }
     } else {
-      // The Library does not answer it: a salesperson will.
-      const reason = 'sales_question'
-      const out = handoff(turn, 'needs_human:sales_contact', summarize(turn, reason), turn.contact.email)
-      return {
-        action: 'escalate',
-        confidence: gate.confidence,
-        reason,
-        reply: { body: out.reply, citations: [] },
-        toolCalls: out.toolCalls,
-        memory: { lead } satisfies LootMemory,
-        toolsUsed,
-      }
+      // The Library does not answer it: the sales team will, once they have the lead. Keep qualifying.
+      openQuestion = turn.message
     }
   }
 
@@ -105,7 +98,9 @@ async function runLoot(turn: AgentTurn, services: AgentServices): Promise<AgentO
   if (!next) {
     // Qualified: the demo link, and the lead in the sales queue with everything the prospect said.
     const details = describeLead(lead)
-    const summary = `Qualified lead: ${details}.\n${summarize(turn, 'qualified_lead')}`
+    const open = [...(memory.open ?? []), ...(openQuestion ? [openQuestion] : [])]
+    const questions = open.length > 0 ? `\nOpen questions: ${open.map((q) => `"${q}"`).join('; ')}` : ''
+    const summary = `Qualified lead: ${details}.${questions}\n${summarize(turn, 'qualified_lead')}`
     const out = handoff(turn, 'needs_human:sales_contact', summary, turn.contact.email)
     const ticketCall = out.toolCalls[0]!
     const thanks = `Thanks, that's everything I need (${details}). You can book a demo with our team at ${link}. ${out.announcement}`
@@ -127,6 +122,7 @@ async function runLoot(turn: AgentTurn, services: AgentServices): Promise<AgentO
   const offerLink = action.label === 'sales_contact' && !memory.linkShared
   const parts = [
     answer?.body,
+    openQuestion ? "Good question — I'll make sure our sales team answers it." : null,
     offerLink
       ? `You can book a demo with our team any time at ${link}. To point you to the right plan:`
       : null,
@@ -135,10 +131,15 @@ async function runLoot(turn: AgentTurn, services: AgentServices): Promise<AgentO
   return {
     // A question, and answers the gate let through: nothing here needs a person's approval.
     action: 'auto',
-    confidence: answerScore ?? 1,
-    reason: answer ? 'answered_and_qualifying' : 'qualifying',
+    confidence: answer ? (answerScore ?? 1) : 1,
+    reason: answer ? 'answered_and_qualifying' : openQuestion ? 'question_for_sales' : 'qualifying',
     reply: { body: parts.join('\n\n'), citations: answer?.citations ?? [] },
-    memory: { lead, asked: next, linkShared: memory.linkShared || offerLink } satisfies LootMemory,
+    memory: {
+      lead,
+      asked: next,
+      linkShared: memory.linkShared || offerLink,
+      open: [...(memory.open ?? []), ...(openQuestion ? [openQuestion] : [])],
+    } satisfies LootMemory,
     toolsUsed,
   }
 }
