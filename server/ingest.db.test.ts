@@ -35,6 +35,7 @@ const inbound = (
   extra: Partial<NormalizedInbound['contact']> = {},
 ): NormalizedInbound => ({
   providerMessageId,
+  kind: 'text',
   text,
   contact: { identity: { kind: 'visitor', value: visitor }, ...extra },
   metadata: { page: '/pricing' },

@@ -5,7 +5,7 @@ import { sendWidgetMessage } from './send.ts'
 
 export const widgetAdapter: ChannelAdapter = {
   kind: 'widget',
-  parse: (payload) => parseWidgetMessage(payload),
+  parse: (payload) => ({ messages: parseWidgetMessage(payload), statuses: [], ignored: 0 }),
   send: (message) => sendWidgetMessage(message),
 }
 

@@ -14,6 +14,7 @@ describe('widget payload', () => {
     })
     expect(message).toEqual({
       providerMessageId: 'v-123:c-1',
+      kind: 'text',
       text: 'How do I reset my password?',
       contact: { identity: { kind: 'visitor', value: 'v-123' }, name: 'Sam', email: 'sam@example.com' },
       metadata: { page: '/pricing' },

@@ -35,6 +35,7 @@ export function parseWidgetMessage(payload: unknown, idempotencyKey?: string): N
     {
       // Namespaced by visitor: two visitors may well pick the same client id.
       providerMessageId: clientId ? `${message.visitorId}:${clientId}` : null,
+      kind: 'text',
       text: message.text,
       contact: {
         identity: { kind: 'visitor', value: message.visitorId },

@@ -14,7 +14,7 @@ export const contacts = pgTable('contacts', {
   updatedAt: updatedAt(),
 })
 
-export type IdentityKind = 'visitor' | 'email' | 'phone' | 'whatsapp' | 'messenger' | 'instagram'
+export type IdentityKind = 'visitor' | 'email' | 'phone' | 'whatsapp' | 'messenger' | 'instagram' | 'social'
 
 export const contactIdentities = pgTable(
   'contact_identities',

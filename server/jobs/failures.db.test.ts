@@ -124,7 +124,7 @@ describe(`failures end with a person (${testDatabaseKind})`, () => {
     let calls = 0
     const refusing: ChannelAdapter = {
       kind: 'widget',
-      parse: () => [],
+      parse: () => ({ messages: [], statuses: [], ignored: 0 }),
       send: async () => {
         calls++
         throw new Error('503 Service Unavailable')
@@ -153,7 +153,7 @@ describe(`failures end with a person (${testDatabaseKind})`, () => {
     let sent = 0
     const counting: ChannelAdapter = {
       kind: 'widget',
-      parse: () => [],
+      parse: () => ({ messages: [], statuses: [], ignored: 0 }),
       send: async (message) => {
         sent++
         return { providerMessageId: `p-${message.id}` }
