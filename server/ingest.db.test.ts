@@ -9,19 +9,19 @@ import { conversations, messages } from '../drizzle/schema/conversations.ts'
 import type { Outbox } from '../machines/host/outbox.ts'
 import { createTestDatabase, type TestDatabase, testDatabaseKind } from '../testing/database.ts'
 import { createTenant, jobsIn } from '../testing/fixtures.ts'
-import { ingestMessage } from './ingest.ts'
+import { type IngestChannel, ingestMessage } from './ingest.ts'
 import { type JobStore, startJobStore } from './jobs/job-store.ts'
 import { QUEUES } from './jobs/queues.ts'
 
 let testDb: TestDatabase
 let jobs: JobStore
-let channel: { id: string; tenantId: string }
+let channel: IngestChannel
 
 beforeAll(async () => {
   testDb = await createTestDatabase()
   jobs = await startJobStore({ database: testDb.database, logger: silentLogger, supervise: false })
   const created = await createTenant(testDb.database.db)
-  channel = { id: created.channel.id, tenantId: created.tenant.id }
+  channel = { id: created.channel.id, tenantId: created.tenant.id, kind: 'widget' }
 })
 afterAll(async () => {
   await jobs?.stop({ graceful: false })

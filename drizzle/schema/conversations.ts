@@ -1,5 +1,6 @@
-// Conversations (one thread per contact and channel) and their messages, inbound and outbound.
-import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+// Conversations and their messages, inbound and outbound. A chat channel keeps one thread per contact;
+// email keeps one per thread of replies (`threadKey`: the first message's Message-ID).
+import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { channels } from './channels.ts'
 import { createdAt, id, updatedAt } from './columns.ts'
 import { contacts } from './contacts.ts'
@@ -16,18 +17,29 @@ export const conversations = pgTable(
     contactId: uuid()
       .notNull()
       .references(() => contacts.id, { onDelete: 'cascade' }),
-    /** Where the contact was when they last wrote (widget page, email subject …). */
+    /** '' for chat channels (one thread per contact); for email the thread's first Message-ID. */
+    threadKey: text().notNull().default(''),
+    /** Where the contact was when they last wrote (widget page, device, email subject …). */
     metadata: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    /**
+     * The channel inbox it sits in: `active`; `expired` when a messaging window (WhatsApp 24 h) lapsed
+     * and only templates may be sent; `outgoing` when we wrote first and wait for an answer.
+     */
+    inbox: text().$type<ConversationInbox>().notNull().default('active'),
+    /** When the channel's customer-service window closes (WhatsApp, Messenger); null when it has none. */
+    windowExpiresAt: timestamp({ withTimezone: true }),
     lastMessageAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
-    // One thread per contact per channel makes the ingest upsert atomic under concurrent deliveries.
-    uniqueIndex('conversations_channel_contact').on(t.channelId, t.contactId),
+    // One conversation per thread makes the ingest upsert atomic under concurrent deliveries.
+    uniqueIndex('conversations_channel_contact_thread').on(t.channelId, t.contactId, t.threadKey),
     index('conversations_tenant_recent').on(t.tenantId, t.lastMessageAt),
   ],
 )
+
+export type ConversationInbox = 'active' | 'expired' | 'outgoing'
 
 /** `internal` is a note for the team (a hand-over summary, an operator's note): never sent, never shown to the customer. */
 export type MessageDirection = 'inbound' | 'outbound' | 'internal'
@@ -59,7 +71,12 @@ export const messages = pgTable(
     author: text().$type<MessageAuthor>().notNull(),
     /** Who wrote it: an agent name for the bot, an operator/API key id for a human. */
     authorRef: text(),
+    /** What the agent reads (for email: without quoted history and signature). */
     body: text().notNull(),
+    /** The whole text as received, when it differs from `body` (email with quotes), for operators. */
+    fullBody: text(),
+    /** text, audio (a voice note), image, document, email, mention, template … */
+    kind: text().notNull().default('text'),
     /** The channel's own id for an inbound message; a redelivery with the same id is a no-op. */
     providerMessageId: text(),
     /** For outbound messages: one reply per key, however often the job that writes it runs. */
@@ -78,4 +95,26 @@ export const messages = pgTable(
     index('messages_conversation_time').on(t.conversationId, t.createdAt),
     index('messages_ticket').on(t.ticketId),
   ],
+)
+
+/** A file that came with a message (or goes out with one), kept behind the storage interface. */
+export const attachments = pgTable(
+  'attachments',
+  {
+    id: id(),
+    tenantId: tenantRef(),
+    messageId: uuid()
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    kind: text().notNull(),
+    filename: text(),
+    mimeType: text(),
+    size: integer(),
+    /** Where the bytes are in storage; null until a provider's media has been downloaded. */
+    storageKey: text(),
+    /** The provider's media id (WhatsApp), to download it later. */
+    providerMediaId: text(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('attachments_message').on(t.messageId)],
 )

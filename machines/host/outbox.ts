@@ -25,6 +25,12 @@ export interface InboundJob {
   messageId: string
 }
 
+/** A channel's messaging window closes at `expiresAt` unless the customer writes again. */
+export interface WindowJob {
+  conversationId: string
+  expiresAt: string
+}
+
 export interface RetrainJob {
   tenantId: string
 }
@@ -34,6 +40,8 @@ export interface Outbox {
   agentTurn(tx: Tx, job: AgentTurnJob): Promise<void>
   delivery(tx: Tx, job: DeliveryJob): Promise<void>
   timer(tx: Tx, job: TimerJob, delaySeconds: number): Promise<void>
+  /** Check, when the window should close, that it did: then the conversation moves to Expired. */
+  window(tx: Tx, job: WindowJob): Promise<void>
   /** Retrain the tenant's local model (one queued per tenant, however many corrections arrive). */
   retrain(tx: Tx, job: RetrainJob): Promise<void>
 }

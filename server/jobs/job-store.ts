@@ -86,6 +86,12 @@ function createOutbox(boss: PgBoss, database: Database): Outbox {
     agentTurn: (tx, job) => send(tx, QUEUES.agentTurn, job),
     delivery: (tx, job) => send(tx, QUEUES.delivery, job),
     retrain: (tx, job) => send(tx, QUEUES.retrain, job, { singletonKey: job.tenantId }),
+    window: (tx, job) =>
+      send(tx, QUEUES.window, job, {
+        startAfter: new Date(job.expiresAt),
+        // One check per conversation and closing time, however many messages refreshed it.
+        singletonKey: `${job.conversationId}:${job.expiresAt}`,
+      }),
     timer: (tx, job, delaySeconds) =>
       send(tx, QUEUES.timer, job, {
         startAfter: Math.max(0, Math.round(delaySeconds)),

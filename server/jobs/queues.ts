@@ -11,6 +11,7 @@ export const QUEUES = {
   delivery: 'atlas.delivery',
   timer: 'atlas.timer',
   retrain: 'atlas.retrain',
+  window: 'atlas.window',
 } as const
 
 export type QueueKey = keyof typeof QUEUES
@@ -54,6 +55,7 @@ export const QUEUE_OPTIONS: Record<QueueKey, Omit<Queue, 'name'>> = {
     expireInSeconds: 60,
     heartbeatSeconds: 10,
   },
+  window: { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 60, heartbeatSeconds: 10 },
   // `short`: at most one queued job per tenant, so a burst of corrections trains once.
   retrain: { policy: 'short', retryLimit: 3, retryDelay: 30, expireInSeconds: 600, heartbeatSeconds: 10 },
 }

@@ -7,6 +7,7 @@ import type {
   InboundJob,
   RetrainJob,
   TimerJob,
+  WindowJob,
 } from '../../machines/host/outbox.ts'
 import type { AnyTool } from '../../tools/define-tool.ts'
 import { agentTurnHandler, type TurnAgent } from './agent-turn.ts'
@@ -17,6 +18,7 @@ import { inboundHandler } from './inbound.ts'
 import { DEAD_LETTER_QUEUE, QUEUES } from './queues.ts'
 import { retrainHandler } from './retrain.ts'
 import { timerHandler } from './timer.ts'
+import { windowHandler } from './window.ts'
 
 export interface WorkerOptions {
   concurrency: number
@@ -54,5 +56,6 @@ export async function startWorkers(boss: PgBoss, context: JobContext, options: W
   await work<DeliveryJob>(QUEUES.delivery, deliveryHandler(context))
   await work<TimerJob>(QUEUES.timer, timerHandler(context))
   await work<RetrainJob>(QUEUES.retrain, retrainHandler(context, options.localModels))
+  await work<WindowJob>(QUEUES.window, windowHandler(context))
   await work<object>(DEAD_LETTER_QUEUE, deadLetterHandler(context))
 }

@@ -76,7 +76,7 @@ export function widgetRoutes(runtime: Pick<Runtime, 'database' | 'jobs'>) {
 
 async function widgetChannel(db: Executor, key: string) {
   const [channel] = await db
-    .select({ id: channels.id, tenantId: channels.tenantId })
+    .select({ id: channels.id, tenantId: channels.tenantId, kind: channels.kind })
     .from(channels)
     .where(and(eq(channels.key, key), eq(channels.kind, 'widget')))
   if (!channel) throw new AtlasError('not_found', `Unknown widget key "${key}"`)
