@@ -97,7 +97,9 @@ export async function reportDeliveryFailure(
     { type: 'REPLY_FAILED', messageId, error: reason },
     {
       actor: { kind: 'system', id: failure.reporter },
-      idempotencyKey: `delivery:${messageId}`,
+      // Our send attempts end once (the last attempt or the dead letter); a provider's later
+      // failure report is a separate event.
+      idempotencyKey: failure.reporter === 'provider' ? `provider-failed:${messageId}` : `delivery:${messageId}`,
       within: async (tx) => {
         await tx
           .update(messages)
