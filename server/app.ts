@@ -1,4 +1,6 @@
 // The Hono application: widget and API routes over the runtime. Thin: parse, call, answer.
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { Hono } from 'hono'
 import { requireApiKey } from './http/auth.ts'
 import { notFound, onError } from './http/errors.ts'
@@ -8,7 +10,10 @@ import { ticketRoutes } from './routes/tickets.ts'
 import { widgetRoutes } from './routes/widget.ts'
 import type { Runtime } from './runtime.ts'
 
-export function createApp(runtime: Pick<Runtime, 'database' | 'jobs' | 'host' | 'logger'>) {
+const WIDGET_JS = readFileSync(fileURLToPath(new URL('./widget/widget.js', import.meta.url)), 'utf8')
+const DEMO_PAGE = readFileSync(fileURLToPath(new URL('./widget/demo.html', import.meta.url)), 'utf8')
+
+export function createApp(runtime: Pick<Runtime, 'database' | 'jobs' | 'host' | 'logger' | 'events'>) {
   const app = new Hono()
   app.onError(onError(runtime.logger))
   app.notFound(notFound)
@@ -19,6 +24,13 @@ export function createApp(runtime: Pick<Runtime, 'database' | 'jobs' | 'host' | 
   })
 
   app.route('/v1/widget', widgetRoutes(runtime))
+  // The embeddable widget script, and a demo page that embeds it.
+  app.get('/widget.js', (c) => {
+    c.header('content-type', 'application/javascript; charset=utf-8')
+    c.header('cache-control', 'public, max-age=300')
+    return c.body(WIDGET_JS)
+  })
+  app.get('/', (c) => c.html(DEMO_PAGE.replaceAll('__ORIGIN__', new URL(c.req.url).origin)))
 
   // Everything else under /v1 needs an API key.
   const auth = requireApiKey(runtime.database.db)

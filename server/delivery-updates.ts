@@ -8,7 +8,14 @@ import { type DeliveryStatus, messages } from '../drizzle/schema/conversations.t
 import type { TicketHost } from '../machines/host/ticket-host.ts'
 import { reportDeliveryFailure } from './jobs/delivery.ts'
 
-const ORDER: Record<DeliveryStatus, number> = { received: 0, queued: 0, sent: 1, delivered: 2, read: 3, failed: 4 }
+const ORDER: Record<DeliveryStatus, number> = {
+  received: 0,
+  queued: 0,
+  sent: 1,
+  delivered: 2,
+  read: 3,
+  failed: 4,
+}
 
 export interface AppliedUpdates {
   applied: number
@@ -44,7 +51,10 @@ export async function applyDeliveryUpdates(
     } else {
       await database.db
         .update(messages)
-        .set({ deliveryStatus: update.status, ...(update.status === 'failed' ? { deliveryError: update.error ?? null } : {}) })
+        .set({
+          deliveryStatus: update.status,
+          ...(update.status === 'failed' ? { deliveryError: update.error ?? null } : {}),
+        })
         .where(and(eq(messages.id, message.id), eq(messages.deliveryStatus, message.status)))
     }
     applied++

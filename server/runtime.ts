@@ -19,6 +19,7 @@ import { TicketHost } from '../machines/host/ticket-host.ts'
 import type { AnyTool } from '../tools/define-tool.ts'
 import { BUILTIN_TOOLS } from '../tools/index.ts'
 import type { Config } from './config.ts'
+import { ConversationEvents } from './conversation-events.ts'
 import { type DemoTenant, findDemoTenant, seedDemoTenant } from './demo/seed.ts'
 import { type JobStore, recoverOrphanedJobs, startJobStore } from './jobs/job-store.ts'
 import { startWorkers } from './jobs/workers.ts'
@@ -32,6 +33,8 @@ export interface Runtime {
   readonly host: TicketHost
   readonly logger: Logger
   readonly demo: DemoTenant | null
+  /** Wakes live views (the widget's event stream) when a conversation changes in this process. */
+  readonly events: ConversationEvents
   stop(): Promise<void>
 }
 
@@ -68,6 +71,7 @@ export async function startRuntime(
     jobs = await startJobStore({ database, logger, agentTurnRetries: config.agentTurnRetries })
     if (database.kind === 'pglite') await recoverOrphanedJobs(jobs.boss, database, logger)
     const tools = [...BUILTIN_TOOLS, ...(overrides.tools ?? [])]
+    const events = new ConversationEvents()
     const host = new TicketHost({
       database,
       outbox: jobs.outbox,
@@ -114,13 +118,14 @@ export async function startRuntime(
       })
       await startWorkers(
         jobs.boss,
-        { database, host, logger },
+        { database, host, logger, events },
         { concurrency: config.workerConcurrency, agent: agents, tools, localModels },
       )
     }
 
     const jobStore = jobs
     return {
+      events,
       config,
       database,
       jobs: jobStore,

@@ -21,8 +21,18 @@ describe('widget payload', () => {
     })
   })
 
+  it('keeps device, language and the country a proxy told the server', () => {
+    const [message] = parseWidgetMessage(
+      { visitorId: 'v', text: 'hi', device: 'mobile', language: 'pt-BR', page: '/' },
+      { country: 'PT' },
+    )
+    expect(message!.metadata).toEqual({ page: '/', device: 'mobile', language: 'pt-BR', country: 'PT' })
+  })
+
   it('uses the Idempotency-Key header when the body has no message id', () => {
-    expect(parseWidgetMessage({ visitorId: 'v', text: 'hi' }, 'key-9')[0]!.providerMessageId).toBe('v:key-9')
+    expect(
+      parseWidgetMessage({ visitorId: 'v', text: 'hi' }, { idempotencyKey: 'key-9' })[0]!.providerMessageId,
+    ).toBe('v:key-9')
     expect(parseWidgetMessage({ visitorId: 'v', text: 'hi' })[0]!.providerMessageId).toBeNull()
   })
 

@@ -17,6 +17,12 @@ export const WidgetMessageSchema = z.strictObject({
   name: trimmed(120).min(1).optional(),
   /** The page the visitor was on (URL or path). */
   page: trimmed(2048).optional(),
+  /** What the widget tells about the browser, for the customer profile. */
+  device: z.enum(['mobile', 'tablet', 'desktop']).optional(),
+  language: z
+    .string()
+    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag like en or pt-BR')
+    .optional(),
   /** A client-generated id per message; a retry with the same id is stored once. */
   messageId: z
     .string()
@@ -28,9 +34,19 @@ export const WidgetMessageSchema = z.strictObject({
 
 export type WidgetMessage = z.infer<typeof WidgetMessageSchema>
 
-export function parseWidgetMessage(payload: unknown, idempotencyKey?: string): NormalizedInbound[] {
+/** What the server knows about the request beyond its body. */
+export interface WidgetRequestContext {
+  idempotencyKey?: string | undefined
+  /** From a proxy header (CF-IPCountry and the like), never from the browser. */
+  country?: string | undefined
+}
+
+export function parseWidgetMessage(
+  payload: unknown,
+  context: WidgetRequestContext = {},
+): NormalizedInbound[] {
   const message = parseInput(WidgetMessageSchema, payload, 'widget message')
-  const clientId = message.messageId ?? idempotencyKey
+  const clientId = message.messageId ?? context.idempotencyKey
   return [
     {
       // Namespaced by visitor: two visitors may well pick the same client id.
@@ -42,7 +58,14 @@ export function parseWidgetMessage(payload: unknown, idempotencyKey?: string): N
         name: message.name,
         email: message.email,
       },
-      metadata: message.page ? { page: message.page } : {},
+      metadata: Object.fromEntries(
+        Object.entries({
+          page: message.page,
+          device: message.device,
+          language: message.language,
+          country: context.country,
+        }).filter(([, value]) => value !== undefined),
+      ),
     },
   ]
 }

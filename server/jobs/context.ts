@@ -3,11 +3,14 @@ import type { JobWithMetadata } from 'pg-boss'
 import type { Logger } from '../../common/logger.ts'
 import type { Database } from '../../drizzle/database.ts'
 import type { TicketHost } from '../../machines/host/ticket-host.ts'
+import type { ConversationEvents } from '../conversation-events.ts'
 
 export interface JobContext {
   database: Database
   host: TicketHost
   logger: Logger
+  /** Live views to wake when a conversation changes (optional: they also poll). */
+  events?: ConversationEvents | undefined
 }
 
 export type JobHandler<T> = (job: JobWithMetadata<T>) => Promise<void>

@@ -16,7 +16,7 @@ import type { TicketHost } from '../../machines/host/ticket-host.ts'
 import { isLastAttempt, type JobContext, type JobHandler } from './context.ts'
 
 export function deliveryHandler(
-  { database, host, logger }: JobContext,
+  { database, host, logger, events }: JobContext,
   adapters: (kind: ChannelKind) => ChannelAdapter | undefined = adapterFor,
 ): JobHandler<DeliveryJob> {
   return async (job) => {
@@ -83,6 +83,7 @@ export function deliveryHandler(
         },
       },
     )
+    events?.publish(message.conversationId)
   }
 }
 
@@ -99,7 +100,8 @@ export async function reportDeliveryFailure(
       actor: { kind: 'system', id: failure.reporter },
       // Our send attempts end once (the last attempt or the dead letter); a provider's later
       // failure report is a separate event.
-      idempotencyKey: failure.reporter === 'provider' ? `provider-failed:${messageId}` : `delivery:${messageId}`,
+      idempotencyKey:
+        failure.reporter === 'provider' ? `provider-failed:${messageId}` : `delivery:${messageId}`,
       within: async (tx) => {
         await tx
           .update(messages)

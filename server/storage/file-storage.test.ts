@@ -20,7 +20,9 @@ describe('local file storage', () => {
 
   it('refuses files over 10 MB and keys that are not its own', async () => {
     const storage = new LocalFileStorage(dir)
-    await expect(storage.put(new Uint8Array(MAX_ATTACHMENT_BYTES + 1))).rejects.toMatchObject({ code: 'payload_too_large' })
+    await expect(storage.put(new Uint8Array(MAX_ATTACHMENT_BYTES + 1))).rejects.toMatchObject({
+      code: 'payload_too_large',
+    })
     await expect(storage.get('../../etc/passwd')).rejects.toMatchObject({ code: 'not_found' })
     await expect(storage.get('a'.repeat(64))).rejects.toMatchObject({ code: 'not_found' })
   })
