@@ -92,7 +92,14 @@ export type TicketEvent =
   | { type: 'DRAFT_APPROVE'; draftId: string; messageId: string; by: string }
   | { type: 'DRAFT_SEND'; draftId: string; messageId: string; text: string; by: string }
   | { type: 'DRAFT_REJECT'; draftId: string; by: string; reason?: string }
-  | { type: 'HUMAN_REPLY'; messageId: string; text: string; by: string }
+  | {
+      type: 'HUMAN_REPLY'
+      messageId: string
+      text: string
+      by: string
+      /** An approved template (the only thing WhatsApp allows outside its 24-hour window). */
+      template?: MessageTemplate
+    }
   | { type: 'TAKE_OVER'; by: string }
   | { type: 'HAND_BACK'; by: string }
   | { type: 'ASSIGN'; assignee: string | null; by: string }
@@ -124,6 +131,7 @@ export interface TicketEffects {
     replyToId: string | null
     idempotencyKey: string
     draftId: string | null
+    template?: MessageTemplate | undefined
   }
   storeDraft: { draftId: string; decisionId: string; body: string; citations: Citation[]; confidence: number }
   settleDraft: {
@@ -148,6 +156,12 @@ export const TICKET_EFFECTS = [
   'scheduleTimer',
   'runTool',
 ] as const satisfies readonly (keyof TicketEffects)[]
+
+export interface MessageTemplate {
+  name: string
+  language: string
+  parameters: string[]
+}
 
 export interface ProposedToolCall {
   tool: string
@@ -515,6 +529,7 @@ function humanReply() {
       authorRef: e.by,
       idempotencyKey: key,
       draftId: null,
+      ...(e.template ? { template: e.template } : {}),
     }
   })
   return [reply, 'answered' as const]

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { Hono } from 'hono'
 import { requireApiKey } from './http/auth.ts'
 import { notFound, onError } from './http/errors.ts'
+import { channelRoutes } from './routes/channels.ts'
 import { conversationRoutes } from './routes/conversations.ts'
 import { libraryRoutes } from './routes/library.ts'
 import { ticketRoutes } from './routes/tickets.ts'
@@ -38,6 +39,7 @@ export function createApp(runtime: Pick<Runtime, 'database' | 'jobs' | 'host' | 
     conversations: conversationRoutes(runtime),
     tickets: ticketRoutes(runtime),
     library: libraryRoutes(runtime),
+    channels: channelRoutes(runtime),
   }
   for (const [path, routes] of Object.entries(api)) {
     app.use(`/v1/${path}/*`, auth)

@@ -74,6 +74,8 @@ const runners: { [K in keyof TicketEffects]: Runner<K> } = {
         idempotencyKey: `${ticket.id}:${reply.idempotencyKey}`,
         deliveryStatus: 'queued',
         replyToId: reply.replyToId,
+        kind: reply.template ? 'template' : 'text',
+        metadata: reply.template ? { template: reply.template } : {},
       })
       .onConflictDoNothing()
       .returning({ id: messages.id })

@@ -1,18 +1,23 @@
 // Job: deliver one outbound message through its channel's adapter, then report the result to the
 // ticket in the same transaction that records it on the message. The adapter gets the message id
 // as its idempotency key; a message already marked sent is never sent again.
-import { and, eq } from 'drizzle-orm'
+import { and, desc, eq } from 'drizzle-orm'
 import {
   adapterFor,
   type ChannelAdapter,
   type ChannelKind,
   IDENTITY_FOR_CHANNEL,
 } from '../../adapters/index.ts'
+import { isTransient } from '../../adapters/shared/provider-error.ts'
+import type { OutboundMessage } from '../../adapters/types.ts'
+import { AtlasError } from '../../common/errors.ts'
+import type { Executor } from '../../drizzle/database.ts'
 import { channels } from '../../drizzle/schema/channels.ts'
 import { contactIdentities } from '../../drizzle/schema/contacts.ts'
 import { conversations, messages } from '../../drizzle/schema/conversations.ts'
 import type { DeliveryJob } from '../../machines/host/outbox.ts'
 import type { TicketHost } from '../../machines/host/ticket-host.ts'
+import type { MessageTemplate } from '../../machines/ticket.machine.ts'
 import { isLastAttempt, type JobContext, type JobHandler } from './context.ts'
 
 export function deliveryHandler(
@@ -39,31 +44,16 @@ export function deliveryHandler(
       const adapter = adapters(channel.kind)
       try {
         if (!adapter) throw new Error(`No adapter can send on ${channel.kind} channels`)
-        const [identity] = await database.db
-          .select({ kind: contactIdentities.kind, value: contactIdentities.value })
-          .from(contactIdentities)
-          .where(
-            and(
-              eq(contactIdentities.contactId, row.contactId),
-              eq(contactIdentities.kind, IDENTITY_FOR_CHANNEL[channel.kind]),
-            ),
-          )
-          .limit(1)
-        if (!identity) throw new Error(`Contact ${row.contactId} has no ${channel.kind} identity to send to`)
         const result = await adapter.send(
-          {
-            id: message.id,
-            body: message.body,
-            citations: message.citations.map((c) => ({ title: c.title, url: c.url })),
-            to: identity,
-          },
+          await outboundFor(database.db, message, channel.kind, row.contactId),
           channel.config,
         )
         providerMessageId = result.providerMessageId
       } catch (error) {
-        if (!isLastAttempt(job)) throw error
+        // A refusal (a closed window, an unknown recipient) fails the same way every time: escalate now.
+        if (isTransient(error) && !isLastAttempt(job)) throw error
         const reason = (error as Error).message.slice(0, 500)
-        logger.error({ err: error, messageId, ticketId }, 'delivery failed on its last attempt: escalating')
+        logger.error({ err: error, messageId, ticketId }, 'delivery failed for good: escalating')
         await reportDeliveryFailure(host, { ticketId, messageId, reason, reporter: 'delivery' })
         return
       }
@@ -110,4 +100,55 @@ export async function reportDeliveryFailure(
       },
     },
   )
+}
+
+type MessageRow = typeof messages.$inferSelect
+
+/** What the adapter needs: the recipient as the channel knows them, a template, email threading. */
+async function outboundFor(
+  db: Executor,
+  message: MessageRow,
+  kind: ChannelKind,
+  contactId: string,
+): Promise<OutboundMessage> {
+  const [identity] = await db
+    .select({ kind: contactIdentities.kind, value: contactIdentities.value })
+    .from(contactIdentities)
+    .where(
+      and(eq(contactIdentities.contactId, contactId), eq(contactIdentities.kind, IDENTITY_FOR_CHANNEL[kind])),
+    )
+    .limit(1)
+  if (!identity)
+    throw new AtlasError('not_found', `Contact ${contactId} has no ${kind} identity to send to`, {
+      details: { transient: false },
+    })
+  const template = message.metadata.template as MessageTemplate | undefined
+  return {
+    id: message.id,
+    body: message.body,
+    citations: message.citations.map((c) => ({ title: c.title, url: c.url })),
+    to: identity,
+    ...(template ? { template } : {}),
+    ...(kind === 'email' ? { threading: await emailThreading(db, message.conversationId) } : {}),
+  }
+}
+
+/** A reply threads under the customer's latest email (RFC 5322 §3.6.4: In-Reply-To and References). */
+async function emailThreading(
+  db: Executor,
+  conversationId: string,
+): Promise<NonNullable<OutboundMessage['threading']>> {
+  const [latest] = await db
+    .select({ metadata: messages.metadata })
+    .from(messages)
+    .where(and(eq(messages.conversationId, conversationId), eq(messages.direction, 'inbound')))
+    .orderBy(desc(messages.createdAt))
+    .limit(1)
+  const threading = latest?.metadata.threading as
+    | { messageId: string | null; references: string[]; subject: string }
+    | undefined
+  if (!threading) return { subject: 'Your message', inReplyTo: null, references: [] }
+  const subject = /^re:/i.test(threading.subject) ? threading.subject : `Re: ${threading.subject}`
+  const references = [...threading.references, ...(threading.messageId ? [threading.messageId] : [])]
+  return { subject, inReplyTo: threading.messageId, references }
 }

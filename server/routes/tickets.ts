@@ -7,11 +7,13 @@ import { z } from 'zod'
 import { LabelledMessageSchema } from '../../agents/local/triage-model.ts'
 import { AtlasError } from '../../common/errors.ts'
 import type { Executor, Tx } from '../../drizzle/database.ts'
+import { conversations } from '../../drizzle/schema/conversations.ts'
 import { drafts, tickets } from '../../drizzle/schema/tickets.ts'
 import type { TicketEvent } from '../../machines/ticket.machine.ts'
 import { currentLabels, recordCorrection } from '../corrections.ts'
 import type { AuthVariables } from '../http/auth.ts'
 import { limitBody, param, readBody } from '../http/body.ts'
+import { assertWindowOpen, renderTemplate } from '../messaging-window.ts'
 import type { Runtime } from '../runtime.ts'
 import { consistentRead, ticketDetails, ticketSummary } from '../views/conversation.ts'
 
@@ -38,6 +40,11 @@ const ClassificationBody = z
     urgency: LabelledMessageSchema.shape.urgency.optional(),
   })
   .refine((b) => b.category || b.intent || b.urgency, 'name at least one of category, intent, urgency')
+const TemplateBody = z.strictObject({
+  name: z.string().trim().min(1).max(512),
+  language: z.string().trim().min(2).max(15).optional(),
+  parameters: z.array(z.string().max(1024)).max(20).default([]),
+})
 const StatusBody = z.strictObject({
   status: z.enum(['pending', 'in_progress', 'resolved', 'closed']),
   reason: z.string().trim().min(1).max(500).optional(),
@@ -85,6 +92,7 @@ export function ticketRoutes(runtime: Pick<Runtime, 'database' | 'host' | 'jobs'
     const ticket = await findTicket(db, c.get('auth').tenantId, param(c, 'ticket', TicketRef))
     const body = await readBody(c, ApproveBody, 'approval', { allowEmpty: true })
     const draftId = await pendingDraft(db, ticket.id, body.draftId)
+    await assertWindowOpen(db, ticket.conversationId, `TKT-${ticket.number}`)
     return act(c, ticket, {
       type: 'DRAFT_APPROVE',
       draftId,
@@ -97,6 +105,7 @@ export function ticketRoutes(runtime: Pick<Runtime, 'database' | 'host' | 'jobs'
     const ticket = await findTicket(db, c.get('auth').tenantId, param(c, 'ticket', TicketRef))
     const body = await readBody(c, SendBody, 'edited draft')
     const draftId = await pendingDraft(db, ticket.id, body.draftId)
+    await assertWindowOpen(db, ticket.conversationId, `TKT-${ticket.number}`)
     const by = c.get('auth').operator
     // The operator answered it: the labels stand and the message was answerable. That, and the
     // reply they wrote, becomes a training example.
@@ -153,12 +162,32 @@ export function ticketRoutes(runtime: Pick<Runtime, 'database' | 'host' | 'jobs'
   app.post('/:ticket/reply', async (c) => {
     const ticket = await findTicket(db, c.get('auth').tenantId, param(c, 'ticket', TicketRef))
     const body = await readBody(c, ReplyBody, 'reply')
+    await assertWindowOpen(db, ticket.conversationId, `TKT-${ticket.number}`)
     return act(c, ticket, {
       type: 'HUMAN_REPLY',
       messageId: randomUUID(),
       text: body.text,
       by: c.get('auth').operator,
     })
+  })
+
+  // An approved template: allowed whenever; outside the window the conversation then waits in Outgoing.
+  app.post('/:ticket/template', async (c) => {
+    const ticket = await findTicket(db, c.get('auth').tenantId, param(c, 'ticket', TicketRef))
+    const body = await readBody(c, TemplateBody, 'template')
+    const { template, text } = await renderTemplate(db, ticket.conversationId, body)
+    const by = c.get('auth').operator
+    return act(
+      c,
+      ticket,
+      { type: 'HUMAN_REPLY', messageId: randomUUID(), text, by, template },
+      async (tx) => {
+        await tx
+          .update(conversations)
+          .set({ inbox: 'outgoing', updatedAt: new Date() })
+          .where(and(eq(conversations.id, ticket.conversationId), eq(conversations.inbox, 'expired')))
+      },
+    )
   })
 
   app.post('/:ticket/assign', async (c) => {

@@ -1,0 +1,71 @@
+// The messaging window of channels like WhatsApp: after 24 hours without a customer message only an
+// approved template may be sent. Free text is refused here, before anything is written, with an
+// error that says what to do instead.
+import { and, eq } from 'drizzle-orm'
+import { AtlasError } from '../common/errors.ts'
+import type { Executor } from '../drizzle/database.ts'
+import { channels, channelTemplates } from '../drizzle/schema/channels.ts'
+import { conversations } from '../drizzle/schema/conversations.ts'
+import type { MessageTemplate } from '../machines/ticket.machine.ts'
+
+export async function assertWindowOpen(
+  db: Executor,
+  conversationId: string,
+  ticketNumber: string,
+  now = new Date(),
+) {
+  const [conversation] = await db
+    .select({ windowExpiresAt: conversations.windowExpiresAt, kind: channels.kind })
+    .from(conversations)
+    .innerJoin(channels, eq(channels.id, conversations.channelId))
+    .where(eq(conversations.id, conversationId))
+  if (!conversation?.windowExpiresAt || conversation.windowExpiresAt > now) return
+  throw new AtlasError(
+    'window_closed',
+    `The ${conversation.kind} window closed at ${conversation.windowExpiresAt.toISOString()}: free text can no longer be ` +
+      `sent. Send an approved template (POST /v1/tickets/${ticketNumber}/template); the customer's reply reopens the window.`,
+    { details: { windowExpiresAt: conversation.windowExpiresAt.toISOString() } },
+  )
+}
+
+/** An approved template of the conversation's channel, filled in; refused with a clear error otherwise. */
+export async function renderTemplate(
+  db: Executor,
+  conversationId: string,
+  request: { name: string; language?: string | undefined; parameters: string[] },
+): Promise<{ template: MessageTemplate; text: string }> {
+  const [conversation] = await db
+    .select({ channelId: conversations.channelId, kind: channels.kind })
+    .from(conversations)
+    .innerJoin(channels, eq(channels.id, conversations.channelId))
+    .where(eq(conversations.id, conversationId))
+  if (conversation?.kind !== 'whatsapp') {
+    throw new AtlasError(
+      'bad_request',
+      `Templates are for WhatsApp conversations; this one is on ${conversation?.kind}`,
+    )
+  }
+  const candidates = await db
+    .select()
+    .from(channelTemplates)
+    .where(
+      and(eq(channelTemplates.channelId, conversation.channelId), eq(channelTemplates.name, request.name)),
+    )
+  const found = candidates.find((t) => !request.language || t.language === request.language)
+  if (!found)
+    throw new AtlasError(
+      'not_found',
+      `No template named ${request.name}${request.language ? ` in ${request.language}` : ''}`,
+    )
+  if (found.status !== 'approved')
+    throw new AtlasError('bad_request', `Template ${found.name} is ${found.status}, not approved`)
+  const placeholders = new Set([...found.body.matchAll(/\{\{(\d+)\}\}/g)].map((m) => Number(m[1])))
+  if (placeholders.size !== request.parameters.length) {
+    throw new AtlasError(
+      'validation_failed',
+      `Template ${found.name} takes ${placeholders.size} parameter(s); ${request.parameters.length} given`,
+    )
+  }
+  const text = found.body.replace(/\{\{(\d+)\}\}/g, (_, n: string) => request.parameters[Number(n) - 1] ?? '')
+  return { template: { name: found.name, language: found.language, parameters: request.parameters }, text }
+}
