@@ -19,6 +19,7 @@ import type { Retrieval } from './retrieval.ts'
 
 export interface AgentTurn {
   tenantId: string
+  conversationId: string
   ticket: { id: string; number: string }
   /** The channel the customer writes on (widget, email, whatsapp …). */
   channel: string

@@ -170,6 +170,10 @@ function toDecision(
   services: AgentServices,
 ): AgentDecision {
   const agent = route.agent === 'clarify' ? ROUTER : route.agent
+  const community = input.channel === 'mentions'
+  // A public post is answered in public: a person approves every reply, and a hand-over is not announced there.
+  const action = community && outcome.action === 'auto' ? 'review' : outcome.action
+  const reply = community && action === 'escalate' ? null : outcome.reply
   const memory: Record<string, unknown> = { ...input.memory }
   if (route.agent === 'clarify') {
     memory[ROUTER] = { ...((memory[ROUTER] as RouterMemory) ?? {}), clarified: true } satisfies RouterMemory
@@ -179,15 +183,15 @@ function toDecision(
   }
   return {
     agent,
-    action: outcome.action,
+    action,
     confidence: outcome.confidence,
-    reason: outcome.reason,
+    reason: community && action !== outcome.action ? `community:${outcome.reason}` : outcome.reason,
     category: outcome.labels?.category ?? triage.category.label,
     intent: outcome.labels?.intent ?? triage.intent.label,
     urgency: outcome.labels?.urgency ?? triage.urgency.label,
-    reply: outcome.reply,
+    reply,
     // Proposals ride only on decisions that act; a draft for review proposes nothing.
-    toolCalls: outcome.action === 'review' ? [] : (outcome.toolCalls ?? []),
+    toolCalls: action === 'review' ? [] : (outcome.toolCalls ?? []),
     memory,
     scores: {
       route: route.why,
@@ -195,11 +199,24 @@ function toDecision(
       intent: headScores(triage.intent),
       urgency: headScores(triage.urgency),
       action: headScores(triage.action),
+      ...(community ? { community: communityType(triage, input.message) } : {}),
       ...(outcome.scores ?? {}),
     },
     model: services.model.name,
     toolsUsed: outcome.toolsUsed ?? [],
   }
+}
+
+export type CommunityType = 'question' | 'complaint' | 'praise' | 'sales_lead'
+
+/** What a public mention is, for the Community view. */
+export function communityType(triage: Triage, text: string): CommunityType {
+  const action = triage.action.label
+  if (action === 'complaint' || action === 'billing_dispute') return 'complaint'
+  if (triage.intent.label === 'sales' || action === 'sales_contact') return 'sales_lead'
+  // Feedback that asks nothing: a compliment to thank, not a question to answer.
+  if (triage.category.label === 'general_feedback' && !text.includes('?')) return 'praise'
+  return 'question'
 }
 
 function headScores(head: HeadPrediction) {

@@ -24,7 +24,6 @@ const Attachment = z.object({
   payload: z
     .object({
       url: z.string().max(8192).optional(),
-      title: z.string().max(1024).optional(),
       sticker_id: z.number().optional(),
       coordinates: z.object({ lat: z.number().min(-90).max(90), long: z.number().min(-180).max(180) }).optional(),
     })
@@ -45,7 +44,8 @@ const Message = z.object({
 const Event = z.object({
   sender: z.object({ id: Id }),
   recipient: z.object({ id: Id }),
-  timestamp: EpochTime,
+  /** Absent on delivery receipts; the entry's time stands in. */
+  timestamp: EpochTime.optional(),
   message: Message.optional(),
   postback: z
     .object({ mid: Id.optional(), title: z.string().max(1024).optional(), payload: z.string().max(2000).optional() })
@@ -81,7 +81,7 @@ export interface MetaParsedWebhook extends ParsedWebhook {
   watermarks: ReadWatermark[]
 }
 
-type MetaEvent = z.output<typeof Event>
+type MetaEvent = z.output<typeof Event> & { timestamp: Date }
 
 export function parseMetaWebhook(payload: unknown, kind: MetaKind): MetaParsedWebhook {
   const what = `${LABEL[kind]} webhook`
@@ -92,7 +92,8 @@ export function parseMetaWebhook(payload: unknown, kind: MetaKind): MetaParsedWe
     result.ignored += (entry.standby?.length ?? 0) + (entry.changes?.length ?? 0)
     // Mids this payload reports delivered, per contact: a read watermark in the same payload covers them.
     const delivered = new Map<string, Array<{ mid: string; at: Date }>>()
-    for (const event of entry.messaging ?? []) {
+    for (const raw of entry.messaging ?? []) {
+      const event = { ...raw, timestamp: raw.timestamp ?? entry.time }
       const contact = { kind, value: event.sender.id }
       if (event.message) {
         const message = normalizeMessage(event, event.message, kind)
@@ -143,12 +144,12 @@ function normalizeMessage(
 ): NormalizedInbound | null {
   // Echoes are our own (or the page inbox's) outbound messages; deleted and unsupported have no content.
   if (message.is_echo || message.is_deleted || message.is_unsupported) return null
-  const attachments = (message.attachments ?? []).map(attachment)
+  const location = message.attachments?.find((a) => a.type === 'location')?.payload?.coordinates
+  const attachments = (message.attachments ?? []).filter((a) => a.type !== 'location').map(attachment)
   const text = message.text ?? ''
-  if (text.trim().length === 0 && attachments.length === 0) return null
+  if (text.trim().length === 0 && attachments.length === 0 && !location) return null
   const metadata = baseMetadata(event, kind)
   if (message.quick_reply) metadata.quickReplyPayload = message.quick_reply.payload
-  const location = message.attachments?.find((a) => a.type === 'location')?.payload?.coordinates
   if (location) metadata.location = { latitude: location.lat, longitude: location.long }
   let messageKind: InboundKind = message.quick_reply ? 'interactive' : 'text'
   if (text.length === 0) messageKind = location ? 'location' : kindOf(attachments[0]!)
@@ -194,11 +195,7 @@ const ATTACHMENT_KINDS: Record<string, InboundAttachment['kind']> = {
 function attachment(item: z.output<typeof Attachment>): InboundAttachment {
   const sticker = item.type === 'image' && item.payload?.sticker_id !== undefined
   const kind = sticker ? 'sticker' : (ATTACHMENT_KINDS[item.type] ?? 'file')
-  return {
-    kind,
-    ...(item.payload?.url ? { url: item.payload.url } : {}),
-    ...(item.payload?.title ? { filename: item.payload.title } : {}),
-  }
+  return { kind, ...(item.payload?.url ? { url: item.payload.url } : {}) }
 }
 
 function kindOf(item: InboundAttachment): InboundKind {

@@ -37,6 +37,8 @@ const HINTS: Record<number, string> = {
   190: 'the access token has expired or was revoked: update the channel configuration',
   551: 'this person is not available right now',
   2018278: 'the reply falls outside the 24-hour messaging window',
+  2534022: 'the reply falls outside the 24-hour messaging window',
+  2018001: 'no person matches this recipient id (wrong page, or they deleted their account)',
 }
 
 /** Graph's error object, read leniently: an error answer is reported whatever shape it has. */

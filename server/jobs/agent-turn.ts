@@ -2,11 +2,12 @@
 // hand the decision to the ticket. Model calls run here, outside any database transaction. A turn
 // that fails on its last attempt escalates the ticket: a failed model call never drops a message.
 import { randomUUID } from 'node:crypto'
-import { and, desc, eq, ne } from 'drizzle-orm'
+import { and, desc, eq, ne, sql } from 'drizzle-orm'
 import type { AgentDecision, TurnInput } from '../../agents/router.ts'
 import { AtlasError, isRetryable } from '../../common/errors.ts'
 import { withSpan } from '../../common/tracing.ts'
 import { parseInput } from '../../common/validation.ts'
+import type { Tx } from '../../drizzle/database.ts'
 import { channels } from '../../drizzle/schema/channels.ts'
 import { contacts } from '../../drizzle/schema/contacts.ts'
 import { conversations, messages } from '../../drizzle/schema/conversations.ts'
@@ -70,7 +71,23 @@ export function agentTurnHandler(
           memory: decision.memory,
           toolCalls: decision.toolCalls,
         },
-        { actor: { kind: 'bot', id: decision.agent }, idempotencyKey: `turn:${turn}:decided` },
+        {
+          actor: { kind: 'bot', id: decision.agent },
+          idempotencyKey: `turn:${turn}:decided`,
+          // A public mention: what kind it is, for the Community view.
+          ...(decision.scores.community
+            ? {
+                within: async (tx: Tx) => {
+                  await tx
+                    .update(conversations)
+                    .set({
+                      metadata: sql`${conversations.metadata} || ${JSON.stringify({ community: decision.scores.community })}::jsonb`,
+                    })
+                    .where(eq(conversations.id, input.conversationId))
+                },
+              }
+            : {}),
+        },
       )
     } catch (error) {
       // Retry what may pass later (a rate limit, an outage); malformed output escalates at once.
@@ -167,6 +184,7 @@ async function turnInput(
     .slice(-MAX_TURN_CHARS)
   return {
     tenantId: ticket.tenantId,
+    conversationId: ticket.conversationId,
     ticket: { id: ticketId, number: `TKT-${ticket.number}` },
     channel: ticket.channel,
     message: text,
