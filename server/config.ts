@@ -29,6 +29,10 @@ const EnvSchema = z.object({
   ATLAS_DEMO_BOOKING_URL: z.url().default('https://quillstack.io/demo'),
   ATLAS_MODEL: z.enum(['local', 'openai']).default('local'),
   ATLAS_AGENT_TURN_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  ATLAS_STORAGE_DIR: z.string().min(1).optional(),
+  ATLAS_TRANSCRIPTION_URL: z.url().optional(),
+  ATLAS_TRANSCRIPTION_API_KEY: z.string().min(1).optional(),
+  ATLAS_TRANSCRIPTION_MODEL: z.string().min(1).default('whisper-1'),
   OPENAI_API_KEY: z.string().min(1).optional(),
   OPENAI_BASE_URL: z.url().optional(),
   OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
@@ -60,6 +64,10 @@ export interface Config {
   demoBookingUrl: string
   /** The deployment's default model provider; tenants may choose per agent. */
   model: 'local' | 'openai'
+  /** Where attachments are stored (default: `<dataDir>/files`). */
+  storageDir: string
+  /** An OpenAI-compatible audio/transcriptions endpoint for voice notes; absent: a person listens. */
+  transcription: { baseURL: string; apiKey: string; model: string } | undefined
   /** How often a failed agent turn is retried (after the provider's own retries) before it escalates. */
   agentTurnRetries: number
   /** Present when an OpenAI-compatible endpoint is configured. */
@@ -103,6 +111,8 @@ export function loadConfig(env: Record<string, string | undefined>, role: Role =
     demoBookingUrl: e.ATLAS_DEMO_BOOKING_URL,
     model: e.ATLAS_MODEL,
     agentTurnRetries: e.ATLAS_AGENT_TURN_RETRIES,
+    storageDir: e.ATLAS_STORAGE_DIR ?? join(e.ATLAS_DATA_DIR, 'files'),
+    transcription: transcriptionConfig(e),
     openai: e.OPENAI_API_KEY
       ? {
           apiKey: e.OPENAI_API_KEY,
@@ -117,4 +127,14 @@ export function loadConfig(env: Record<string, string | undefined>, role: Role =
     workerConcurrency: e.ATLAS_WORKER_CONCURRENCY,
     logLevel: e.LOG_LEVEL,
   }
+}
+
+/** Voice notes are transcribed by ATLAS_TRANSCRIPTION_* or, failing that, by the OpenAI endpoint. */
+function transcriptionConfig(e: z.output<typeof EnvSchema>): Config['transcription'] {
+  const baseURL =
+    e.ATLAS_TRANSCRIPTION_URL ??
+    e.OPENAI_BASE_URL ??
+    (e.OPENAI_API_KEY ? 'https://api.openai.com/v1' : undefined)
+  const apiKey = e.ATLAS_TRANSCRIPTION_API_KEY ?? e.OPENAI_API_KEY
+  return baseURL && apiKey ? { baseURL, apiKey, model: e.ATLAS_TRANSCRIPTION_MODEL } : undefined
 }

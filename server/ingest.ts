@@ -152,7 +152,12 @@ export async function ingestMessage(
         .insert(attachments)
         .values(stored.map((a) => ({ ...a, tenantId: channel.tenantId, messageId: inserted.id })))
     }
-    await outbox.inbound(tx, { conversationId, messageId: inserted.id })
+    // Media the provider holds is fetched by its own job; a voice note reaches its ticket only after
+    // that job has transcribed it (the transcript is what the agent reads).
+    const fetchMedia = stored.some((a) => a.providerMediaId && !a.storageKey)
+    if (fetchMedia) await outbox.media(tx, { messageId: inserted.id })
+    if (!(fetchMedia && inbound.kind === 'audio'))
+      await outbox.inbound(tx, { conversationId, messageId: inserted.id })
     if (conversation!.windowExpiresAt) {
       await outbox.window(tx, { conversationId, expiresAt: conversation!.windowExpiresAt.toISOString() })
     }

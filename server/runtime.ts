@@ -23,6 +23,7 @@ import { ConversationEvents } from './conversation-events.ts'
 import { type DemoTenant, findDemoTenant, seedDemoTenant } from './demo/seed.ts'
 import { type JobStore, recoverOrphanedJobs, startJobStore } from './jobs/job-store.ts'
 import { startWorkers } from './jobs/workers.ts'
+import { LocalFileStorage } from './storage/file-storage.ts'
 import { tenantModelChoice } from './tenant-settings.ts'
 import { createToolRunner } from './tool-runner.ts'
 
@@ -118,8 +119,15 @@ export async function startRuntime(
       })
       await startWorkers(
         jobs.boss,
-        { database, host, logger, events },
-        { concurrency: config.workerConcurrency, agent: agents, tools, localModels },
+        { database, host, logger, events, outbox: jobs.outbox },
+        {
+          concurrency: config.workerConcurrency,
+          agent: agents,
+          tools,
+          localModels,
+          storage: new LocalFileStorage(config.storageDir),
+          transcription: config.transcription,
+        },
       )
     }
 

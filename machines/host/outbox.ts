@@ -25,6 +25,11 @@ export interface InboundJob {
   messageId: string
 }
 
+/** Media a customer sent through a provider, to fetch into storage (and transcribe, for a voice note). */
+export interface MediaJob {
+  messageId: string
+}
+
 /** A channel's messaging window closes at `expiresAt` unless the customer writes again. */
 export interface WindowJob {
   conversationId: string
@@ -40,6 +45,7 @@ export interface Outbox {
   agentTurn(tx: Tx, job: AgentTurnJob): Promise<void>
   delivery(tx: Tx, job: DeliveryJob): Promise<void>
   timer(tx: Tx, job: TimerJob, delaySeconds: number): Promise<void>
+  media(tx: Tx, job: MediaJob): Promise<void>
   /** Check, when the window should close, that it did: then the conversation moves to Expired. */
   window(tx: Tx, job: WindowJob): Promise<void>
   /** Retrain the tenant's local model (one queued per tenant, however many corrections arrive). */

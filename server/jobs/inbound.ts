@@ -8,7 +8,7 @@ export function inboundHandler({ database, host, logger }: JobContext): JobHandl
   return async (job) => {
     const { conversationId, messageId } = job.data
     const [message] = await database.db
-      .select({ ticketId: messages.ticketId, contactId: messages.authorRef })
+      .select({ ticketId: messages.ticketId, contactId: messages.authorRef, metadata: messages.metadata })
       .from(messages)
       .where(eq(messages.id, messageId))
     if (!message) {
@@ -16,7 +16,7 @@ export function inboundHandler({ database, host, logger }: JobContext): JobHandl
       return
     }
     if (message.ticketId) return // applied by an earlier attempt that crashed before completing
-    await host.dispatchToConversation(
+    const result = await host.dispatchToConversation(
       conversationId,
       { type: 'CUSTOMER_MESSAGE', messageId },
       {
@@ -27,5 +27,14 @@ export function inboundHandler({ database, host, logger }: JobContext): JobHandl
         },
       },
     )
+    // A message no agent can read (an untranscribed voice note) goes straight to a person.
+    const needsHuman = message.metadata.needsHuman
+    if (typeof needsHuman === 'string') {
+      await host.dispatch(
+        result.ticketId,
+        { type: 'MARK_PENDING', by: 'system', reason: needsHuman },
+        { actor: { kind: 'system', id: 'inbound' }, idempotencyKey: `message:${messageId}:needs-human` },
+      )
+    }
   }
 }

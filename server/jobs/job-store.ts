@@ -86,6 +86,7 @@ function createOutbox(boss: PgBoss, database: Database): Outbox {
     agentTurn: (tx, job) => send(tx, QUEUES.agentTurn, job),
     delivery: (tx, job) => send(tx, QUEUES.delivery, job),
     retrain: (tx, job) => send(tx, QUEUES.retrain, job, { singletonKey: job.tenantId }),
+    media: (tx, job) => send(tx, QUEUES.media, job),
     window: (tx, job) =>
       send(tx, QUEUES.window, job, {
         startAfter: new Date(job.expiresAt),

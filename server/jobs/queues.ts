@@ -12,6 +12,7 @@ export const QUEUES = {
   timer: 'atlas.timer',
   retrain: 'atlas.retrain',
   window: 'atlas.window',
+  media: 'atlas.media',
 } as const
 
 export type QueueKey = keyof typeof QUEUES
@@ -56,6 +57,14 @@ export const QUEUE_OPTIONS: Record<QueueKey, Omit<Queue, 'name'>> = {
     heartbeatSeconds: 10,
   },
   window: { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 60, heartbeatSeconds: 10 },
+  media: {
+    retryLimit: 4,
+    retryDelay: 2,
+    retryBackoff: true,
+    retryDelayMax: 60,
+    expireInSeconds: 300,
+    heartbeatSeconds: 10,
+  },
   // `short`: at most one queued job per tenant, so a burst of corrections trains once.
   retrain: { policy: 'short', retryLimit: 3, retryDelay: 30, expireInSeconds: 600, heartbeatSeconds: 10 },
 }

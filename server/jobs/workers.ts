@@ -5,16 +5,20 @@ import type {
   AgentTurnJob,
   DeliveryJob,
   InboundJob,
+  MediaJob,
   RetrainJob,
   TimerJob,
   WindowJob,
 } from '../../machines/host/outbox.ts'
 import type { AnyTool } from '../../tools/define-tool.ts'
+import type { Config } from '../config.ts'
+import type { FileStorage } from '../storage/file-storage.ts'
 import { agentTurnHandler, type TurnAgent } from './agent-turn.ts'
 import type { JobContext, JobHandler } from './context.ts'
 import { deadLetterHandler } from './dead-letter.ts'
 import { deliveryHandler } from './delivery.ts'
 import { inboundHandler } from './inbound.ts'
+import { mediaHandler } from './media.ts'
 import { DEAD_LETTER_QUEUE, QUEUES } from './queues.ts'
 import { retrainHandler } from './retrain.ts'
 import { timerHandler } from './timer.ts'
@@ -27,6 +31,8 @@ export interface WorkerOptions {
   tools: readonly AnyTool[]
   /** Tenants' local models, retrained by the retrain job. */
   localModels: LocalModels
+  storage: FileStorage
+  transcription: Config['transcription']
 }
 
 export async function startWorkers(boss: PgBoss, context: JobContext, options: WorkerOptions): Promise<void> {
@@ -57,5 +63,6 @@ export async function startWorkers(boss: PgBoss, context: JobContext, options: W
   await work<TimerJob>(QUEUES.timer, timerHandler(context))
   await work<RetrainJob>(QUEUES.retrain, retrainHandler(context, options.localModels))
   await work<WindowJob>(QUEUES.window, windowHandler(context))
+  await work<MediaJob>(QUEUES.media, mediaHandler(context, options.storage, options.transcription))
   await work<object>(DEAD_LETTER_QUEUE, deadLetterHandler(context))
 }
