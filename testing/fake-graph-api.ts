@@ -113,7 +113,11 @@ export async function startFakeGraphApi(accessToken = 'EAAG-test-token'): Promis
     if (messages && request.method === 'POST') return sendMessageAnswer(request, messages[1]!, res)
     const object = /^\/v\d+\.\d+\/([^/]+)$/.exec(request.path)
     if (object && request.method === 'GET') return sendMediaInfo(res, object[1]!)
-    return sendGraphError(res, { status: 400, code: 100, message: `Unknown path components: ${request.path}` })
+    return sendGraphError(res, {
+      status: 400,
+      code: 100,
+      message: `Unknown path components: ${request.path}`,
+    })
   }
 
   function sendMessageAnswer(request: FakeGraphRequest, node: string, res: ServerResponse) {
@@ -141,7 +145,11 @@ export async function startFakeGraphApi(accessToken = 'EAAG-test-token'): Promis
     }
     const recipient = (body?.recipient as { id?: unknown } | undefined)?.id
     if (node !== 'me' || typeof recipient !== 'string' || typeof body?.message !== 'object') {
-      return sendGraphError(res, { status: 400, code: 100, message: '(#100) param recipient must be non-empty.' })
+      return sendGraphError(res, {
+        status: 400,
+        code: 100,
+        message: '(#100) param recipient must be non-empty.',
+      })
     }
     return sendJson(res, 200, { recipient_id: recipient, message_id: `m_fake-mid-${sequence}` })
   }

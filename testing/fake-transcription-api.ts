@@ -56,10 +56,14 @@ export async function startFakeTranscriptionApi(): Promise<FakeTranscriptionApi>
       res.end(JSON.stringify(body))
     }
     if (req.url !== '/v1/audio/transcriptions' || req.method !== 'POST') {
-      return json(404, { error: { message: `Unknown route ${req.method} ${req.url}`, type: 'invalid_request_error' } })
+      return json(404, {
+        error: { message: `Unknown route ${req.method} ${req.url}`, type: 'invalid_request_error' },
+      })
     }
     if (!file || !fields.model) {
-      return json(400, { error: { message: "you must provide a 'file' and a 'model'", type: 'invalid_request_error' } })
+      return json(400, {
+        error: { message: "you must provide a 'file' and a 'model'", type: 'invalid_request_error' },
+      })
     }
     const reply = queue.shift() ?? { text: 'Hello, I would like to change my delivery address.' }
     if ('disconnect' in reply) return req.socket.destroy()
@@ -74,7 +78,12 @@ export async function startFakeTranscriptionApi(): Promise<FakeTranscriptionApi>
     }
     if ('status' in reply) {
       return json(reply.status, {
-        error: { message: reply.message, type: reply.type ?? 'invalid_request_error', param: null, code: reply.code ?? null },
+        error: {
+          message: reply.message,
+          type: reply.type ?? 'invalid_request_error',
+          param: null,
+          code: reply.code ?? null,
+        },
       })
     }
     return json(200, { text: reply.text, usage: { type: 'duration', seconds: 3 } })

@@ -18,16 +18,21 @@ describe('stripReply: quoted history', () => {
   })
 
   it('recognises an attribution Gmail wrapped over two lines', () => {
-    const email = 'Thanks, that worked.\n\nOn Tue, Mar 5, 2024 at 10:02 AM Acme Support <\nsupport@acme.example> wrote:\n> Try again'
+    const email =
+      'Thanks, that worked.\n\nOn Tue, Mar 5, 2024 at 10:02 AM Acme Support <\nsupport@acme.example> wrote:\n> Try again'
     expect(stripQuotedReply(email)).toBe('Thanks, that worked.')
   })
 
   it('cuts Apple Mail and localized attributions', () => {
-    expect(stripQuotedReply('Merci !\n\nLe 5 mars 2024 à 10:02, Acme <s@acme.example> a écrit :\n> Bonjour')).toBe(
-      'Merci !',
+    expect(
+      stripQuotedReply('Merci !\n\nLe 5 mars 2024 à 10:02, Acme <s@acme.example> a écrit :\n> Bonjour'),
+    ).toBe('Merci !')
+    expect(stripQuotedReply('Passt.\n\nAm 05.03.2024 um 10:02 schrieb Acme <s@acme.example>:\n> Hallo')).toBe(
+      'Passt.',
     )
-    expect(stripQuotedReply('Passt.\n\nAm 05.03.2024 um 10:02 schrieb Acme <s@acme.example>:\n> Hallo')).toBe('Passt.')
-    expect(stripQuotedReply('Got it\n\nOn 5 Mar 2024, at 10:02, Acme <s@acme.example> wrote:\n\n> Hi')).toBe('Got it')
+    expect(stripQuotedReply('Got it\n\nOn 5 Mar 2024, at 10:02, Acme <s@acme.example> wrote:\n\n> Hi')).toBe(
+      'Got it',
+    )
   })
 
   it('cuts Outlook "-----Original Message-----" and its header block', () => {
@@ -46,9 +51,11 @@ describe('stripReply: quoted history', () => {
   })
 
   it('cuts the Outlook underscore rule and bare From:/Sent: blocks', () => {
-    const rule = 'Still broken.\n\n________________________________\nFrom: Acme Support <support@acme.example>\nSent: 05 March 2024 10:02\nSubject: RE: Login\n\nDid that help?'
+    const rule =
+      'Still broken.\n\n________________________________\nFrom: Acme Support <support@acme.example>\nSent: 05 March 2024 10:02\nSubject: RE: Login\n\nDid that help?'
     expect(stripQuotedReply(rule)).toBe('Still broken.')
-    const block = 'Still broken.\n\nFrom: Acme Support <support@acme.example>\nDate: Tuesday, 5 March 2024 at 10:02\nTo: Sam\nSubject: Login\n\nDid that help?'
+    const block =
+      'Still broken.\n\nFrom: Acme Support <support@acme.example>\nDate: Tuesday, 5 March 2024 at 10:02\nTo: Sam\nSubject: Login\n\nDid that help?'
     expect(stripQuotedReply(block)).toBe('Still broken.')
   })
 
@@ -58,21 +65,25 @@ describe('stripReply: quoted history', () => {
   })
 
   it('does not mistake ordinary sentences for quote headers', () => {
-    const email = 'On Monday I ordered a lamp and it wrote: nothing on the screen.\nFrom: my kitchen, it looks broken.'
+    const email =
+      'On Monday I ordered a lamp and it wrote: nothing on the screen.\nFrom: my kitchen, it looks broken.'
     expect(stripQuotedReply(email)).toBe(email)
     const below = 'On Monday the app wrote something odd, see below:\nError 500 at checkout'
     expect(stripQuotedReply(below)).toBe(below)
   })
 
   it('keeps a forwarded message, which is the point of forwarding it', () => {
-    const email = 'See below.\n\n---------- Forwarded message ---------\nFrom: Courier <no-reply@courier.example>\nSubject: Delivery failed\n\nWe could not deliver your parcel.'
+    const email =
+      'See below.\n\n---------- Forwarded message ---------\nFrom: Courier <no-reply@courier.example>\nSubject: Delivery failed\n\nWe could not deliver your parcel.'
     expect(stripQuotedReply(email)).toContain('We could not deliver your parcel.')
   })
 })
 
 describe('stripReply: signatures', () => {
   it('cuts at the "-- " delimiter', () => {
-    const stripped = stripReply('Where is my parcel?\n\n-- \nSam Smith\nHead of Ops, Example GmbH\n+49 30 1234567')
+    const stripped = stripReply(
+      'Where is my parcel?\n\n-- \nSam Smith\nHead of Ops, Example GmbH\n+49 30 1234567',
+    )
     expect(stripped.text).toBe('Where is my parcel?')
     expect(stripped.signature).toBe('-- \nSam Smith\nHead of Ops, Example GmbH\n+49 30 1234567')
   })
@@ -84,20 +95,23 @@ describe('stripReply: signatures', () => {
 
   it('cuts a sign-off followed by a short name block', () => {
     expect(stripQuotedReply('Can you reset my password?\n\nThanks,\nSam')).toBe('Can you reset my password?')
-    expect(stripQuotedReply('Is it in stock?\n\nBest regards,\nSam Smith\nExample GmbH\nsam@example.com')).toBe(
-      'Is it in stock?',
-    )
+    expect(
+      stripQuotedReply('Is it in stock?\n\nBest regards,\nSam Smith\nExample GmbH\nsam@example.com'),
+    ).toBe('Is it in stock?')
   })
 
   it('keeps a sign-off that is followed by real content, or that is the whole message', () => {
     const long = `Thanks,\n${'and here is a much longer explanation of the problem that goes on for a while. '.repeat(3)}`
     expect(stripQuotedReply(long)).toBe(long.trim())
     expect(stripQuotedReply('Thanks!\nSam')).toBe('Thanks!\nSam')
-    expect(stripQuotedReply('Thanks for the quick help, it works now!')).toBe('Thanks for the quick help, it works now!')
+    expect(stripQuotedReply('Thanks for the quick help, it works now!')).toBe(
+      'Thanks for the quick help, it works now!',
+    )
   })
 
   it('handles quote and signature together, and a message that is only a quote', () => {
-    const email = 'Works now.\n\nCheers,\nSam\n\nOn Tue, 5 Mar 2024 at 10:02, Acme <s@acme.example> wrote:\n> Try now'
+    const email =
+      'Works now.\n\nCheers,\nSam\n\nOn Tue, 5 Mar 2024 at 10:02, Acme <s@acme.example> wrote:\n> Try now'
     expect(stripReply(email)).toMatchObject({ text: 'Works now.', signature: 'Cheers,\nSam' })
     expect(stripReply('On Tue, 5 Mar 2024 at 10:02, Acme <s@acme.example> wrote:\n> Try now').text).toBe('')
   })

@@ -2,7 +2,12 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { AtlasError } from '../../common/errors.ts'
-import { expectRejected, type FieldSpec, malformedBodies, malformedFields } from '../shared/malformed-payloads.ts'
+import {
+  expectRejected,
+  type FieldSpec,
+  malformedBodies,
+  malformedFields,
+} from '../shared/malformed-payloads.ts'
 import type { MetaKind } from './config.ts'
 import { parseMetaWebhook } from './parse.ts'
 import { INSTAGRAM, instagramWebhook, MESSENGER, pageWebhook } from './test-fixtures.ts'

@@ -50,7 +50,8 @@ describe('Messenger webhook: messages', () => {
     const message = messengerOne(event)
     expect(message.kind).toBe(kind)
     expect(message.text).toBe(text)
-    const url = (event.message as { attachments: Array<{ payload: { url: string } }> }).attachments[0]!.payload.url
+    const url = (event.message as { attachments: Array<{ payload: { url: string } }> }).attachments[0]!
+      .payload.url
     expect(message.attachments).toEqual([{ kind: attachmentKind, url }])
   })
 
@@ -146,7 +147,10 @@ describe('Instagram webhook', () => {
   })
 
   it('reads a read receipt naming its message, and ignores echoes and unsupported messages', () => {
-    const parsed = parseMetaWebhook(instagramWebhook(INSTAGRAM.echo, INSTAGRAM.unsupported, INSTAGRAM.read), 'instagram')
+    const parsed = parseMetaWebhook(
+      instagramWebhook(INSTAGRAM.echo, INSTAGRAM.unsupported, INSTAGRAM.read),
+      'instagram',
+    )
     expect(parsed.messages).toEqual([])
     expect(parsed.statuses).toEqual([{ providerMessageId: 'aWdfZAG1our_reply', status: 'read', at }])
     expect(parsed.ignored).toBe(2)
@@ -155,9 +159,20 @@ describe('Instagram webhook', () => {
   it('counts comment and mention changes as ignored', () => {
     const body = {
       object: 'instagram',
-      entry: [{ id: IG_ACCOUNT_ID, time: 1700000000, changes: [{ field: 'comments', value: { id: '1', text: 'hi' } }] }],
+      entry: [
+        {
+          id: IG_ACCOUNT_ID,
+          time: 1700000000,
+          changes: [{ field: 'comments', value: { id: '1', text: 'hi' } }],
+        },
+      ],
     }
-    expect(parseMetaWebhook(body, 'instagram')).toEqual({ messages: [], statuses: [], ignored: 1, watermarks: [] })
+    expect(parseMetaWebhook(body, 'instagram')).toEqual({
+      messages: [],
+      statuses: [],
+      ignored: 1,
+      watermarks: [],
+    })
   })
 })
 
@@ -167,9 +182,21 @@ describe('Meta webhooks: malformed payloads', () => {
     [instagramWebhook(INSTAGRAM.text), 'messenger', 'object: Invalid input: expected "page"'],
     [{ object: 'page' }, 'messenger', 'entry'],
     [pageWebhook({ ...MESSENGER.text, sender: {} }), 'messenger', 'entry.0.messaging.0.sender.id'],
-    [pageWebhook({ ...MESSENGER.text, message: { text: 'no mid' } }), 'messenger', 'entry.0.messaging.0.message.mid'],
-    [pageWebhook({ ...MESSENGER.text, timestamp: '1700000000000' }), 'messenger', 'entry.0.messaging.0.timestamp'],
-    [pageWebhook({ ...MESSENGER.delivery, delivery: { mids: 'm_1' } }), 'messenger', 'entry.0.messaging.0.delivery'],
+    [
+      pageWebhook({ ...MESSENGER.text, message: { text: 'no mid' } }),
+      'messenger',
+      'entry.0.messaging.0.message.mid',
+    ],
+    [
+      pageWebhook({ ...MESSENGER.text, timestamp: '1700000000000' }),
+      'messenger',
+      'entry.0.messaging.0.timestamp',
+    ],
+    [
+      pageWebhook({ ...MESSENGER.delivery, delivery: { mids: 'm_1' } }),
+      'messenger',
+      'entry.0.messaging.0.delivery',
+    ],
     [
       pageWebhook({ ...MESSENGER.image, message: { mid: 'm', attachments: [{ payload: {} }] } }),
       'messenger',

@@ -7,7 +7,13 @@
 import { z } from 'zod'
 import { parseInput } from '../../common/validation.ts'
 import { decodeJsonPayload } from '../shared/json-payload.ts'
-import type { DeliveryUpdate, InboundAttachment, InboundKind, NormalizedInbound, ParsedWebhook } from '../types.ts'
+import type {
+  DeliveryUpdate,
+  InboundAttachment,
+  InboundKind,
+  NormalizedInbound,
+  ParsedWebhook,
+} from '../types.ts'
 import { LABEL, type MetaKind } from './config.ts'
 
 const Id = z.string().min(1).max(512)
@@ -25,7 +31,9 @@ const Attachment = z.object({
     .object({
       url: z.string().max(8192).optional(),
       sticker_id: z.number().optional(),
-      coordinates: z.object({ lat: z.number().min(-90).max(90), long: z.number().min(-180).max(180) }).optional(),
+      coordinates: z
+        .object({ lat: z.number().min(-90).max(90), long: z.number().min(-180).max(180) })
+        .optional(),
     })
     .nullish(),
 })
@@ -48,7 +56,11 @@ const Event = z.object({
   timestamp: EpochTime.optional(),
   message: Message.optional(),
   postback: z
-    .object({ mid: Id.optional(), title: z.string().max(1024).optional(), payload: z.string().max(2000).optional() })
+    .object({
+      mid: Id.optional(),
+      title: z.string().max(1024).optional(),
+      payload: z.string().max(2000).optional(),
+    })
     .optional(),
   delivery: z.object({ mids: z.array(Id).max(1000).optional(), watermark: EpochTime }).optional(),
   read: z.object({ watermark: EpochTime.optional(), mid: Id.optional() }).optional(),
@@ -64,7 +76,10 @@ const Entry = z.object({
   changes: z.array(z.unknown()).max(1000).optional(),
 })
 
-export const MessengerWebhookSchema = z.object({ object: z.literal('page'), entry: z.array(Entry).min(1).max(1000) })
+export const MessengerWebhookSchema = z.object({
+  object: z.literal('page'),
+  entry: z.array(Entry).min(1).max(1000),
+})
 export const InstagramWebhookSchema = z.object({
   object: z.literal('instagram'),
   entry: z.array(Entry).min(1).max(1000),
@@ -104,7 +119,8 @@ export function parseMetaWebhook(payload: unknown, kind: MetaKind): MetaParsedWe
       } else if (event.delivery) {
         const { mids, watermark } = event.delivery
         if (mids && mids.length > 0) {
-          for (const mid of mids) result.statuses.push({ providerMessageId: mid, status: 'delivered', at: watermark })
+          for (const mid of mids)
+            result.statuses.push({ providerMessageId: mid, status: 'delivered', at: watermark })
           const known = delivered.get(contact.value) ?? []
           known.push(...mids.map((mid) => ({ mid, at: watermark })))
           delivered.set(contact.value, known)
@@ -115,7 +131,8 @@ export function parseMetaWebhook(payload: unknown, kind: MetaKind): MetaParsedWe
       } else if (event.read) {
         const updates = readUpdates(event, delivered.get(contact.value) ?? [])
         result.statuses.push(...updates)
-        if (event.read.watermark) result.watermarks.push({ contact, status: 'read', upTo: event.read.watermark })
+        if (event.read.watermark)
+          result.watermarks.push({ contact, status: 'read', upTo: event.read.watermark })
         if (updates.length === 0) result.ignored++
       } else {
         // Reactions, edits, opt-ins, referrals, handover notices …
@@ -129,7 +146,8 @@ export function parseMetaWebhook(payload: unknown, kind: MetaKind): MetaParsedWe
 /** Instagram names the message read (`read.mid`); Messenger gives a watermark, matched to known mids. */
 function readUpdates(event: MetaEvent, delivered: Array<{ mid: string; at: Date }>): DeliveryUpdate[] {
   const read = event.read!
-  if (read.mid) return [{ providerMessageId: read.mid, status: 'read', at: read.watermark ?? event.timestamp }]
+  if (read.mid)
+    return [{ providerMessageId: read.mid, status: 'read', at: read.watermark ?? event.timestamp }]
   const watermark = read.watermark
   if (!watermark) return []
   return delivered

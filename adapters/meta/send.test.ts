@@ -53,7 +53,9 @@ describe('Messenger send', () => {
     expect(request!.json).toEqual({
       recipient: { id: '6912345678901234' },
       messaging_type: 'RESPONSE',
-      message: { text: 'We are open 10–4 on Sundays.\n\nSources:\n- Opening hours: https://shop.example.com/hours' },
+      message: {
+        text: 'We are open 10–4 on Sundays.\n\nSources:\n- Opening hours: https://shop.example.com/hours',
+      },
     })
   })
 
@@ -67,7 +69,9 @@ describe('Messenger send', () => {
     )
     expect(graph.requests.map((r) => (r.json as { message: unknown }).message)).toEqual([
       { text: 'We are open 10–4 on Sundays.' },
-      { attachment: { type: 'image', payload: { url: 'https://cdn.example.com/map.png', is_reusable: true } } },
+      {
+        attachment: { type: 'image', payload: { url: 'https://cdn.example.com/map.png', is_reusable: true } },
+      },
     ])
   })
 
@@ -75,6 +79,7 @@ describe('Messenger send', () => {
     graph.enqueue(outsideWindow)
     const error = await failure(messengerAdapter.send(message(), config))
     expect(isTransient(error)).toBe(false)
+    expect(error.code).toBe('window_closed')
     expect(error.message).toContain('outside the 24-hour messaging window')
     expect(graph.requests).toHaveLength(1)
   })
@@ -89,7 +94,9 @@ describe('Messenger send', () => {
   })
 
   it('a 5xx is transient; an expired token is a configuration problem', async () => {
-    graph.enqueue({ graphError: { status: 500, code: 2, message: 'Service temporarily unavailable', isTransient: true } })
+    graph.enqueue({
+      graphError: { status: 500, code: 2, message: 'Service temporarily unavailable', isTransient: true },
+    })
     expect(isTransient(await failure(messengerAdapter.send(message(), config)))).toBe(true)
     const expired = await failure(messengerAdapter.send(message(), { ...config, pageAccessToken: 'old' }))
     expect(expired.code).toBe('config_invalid')
@@ -99,7 +106,9 @@ describe('Messenger send', () => {
   })
 
   it('refuses what the Send API cannot deliver', async () => {
-    const wrongKind = await failure(messengerAdapter.send(message({ to: { kind: 'instagram', value: '1' } }), config))
+    const wrongKind = await failure(
+      messengerAdapter.send(message({ to: { kind: 'instagram', value: '1' } }), config),
+    )
     expect(wrongKind.message).toContain('cannot send to a instagram identity')
     const template = await failure(
       messengerAdapter.send(message({ template: { name: 't', language: 'en', parameters: [] } }), config),
@@ -126,8 +135,13 @@ describe('Instagram send', () => {
   })
 
   it('uses the Instagram outside-window subcode for the HUMAN_AGENT retry too', async () => {
-    graph.enqueue({ graphError: { status: 400, code: 10, subcode: 2534022, message: 'outside of allowed window' } })
-    await instagramAdapter.send(message({ to: { kind: 'instagram', value: '125' } }), { ...config, humanAgentTag: true })
+    graph.enqueue({
+      graphError: { status: 400, code: 10, subcode: 2534022, message: 'outside of allowed window' },
+    })
+    await instagramAdapter.send(message({ to: { kind: 'instagram', value: '125' } }), {
+      ...config,
+      humanAgentTag: true,
+    })
     expect((graph.requests[1]!.json as { tag: string }).tag).toBe('HUMAN_AGENT')
   })
 })

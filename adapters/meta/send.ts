@@ -21,7 +21,9 @@ const OUTSIDE_WINDOW = new Set([2018278, 2534022])
 
 const SendResponse = z.object({ recipient_id: z.string().optional(), message_id: z.string().min(1) })
 
-export type SendApiMessage = { text: string } | { attachment: { type: string; payload: Record<string, unknown> } }
+export type SendApiMessage =
+  | { text: string }
+  | { attachment: { type: string; payload: Record<string, unknown> } }
 
 export async function sendMetaMessage(
   message: OutboundMessage,
@@ -74,13 +76,15 @@ export function buildMessages(message: OutboundMessage, kind: MetaKind): SendApi
   const parts: SendApiMessage[] = splitText(withSources(message.body, message.citations), max, unit).map(
     (text) => ({ text }),
   )
-  for (const attachment of message.attachments ?? []) parts.push({ attachment: attachmentOf(attachment, kind) })
+  for (const attachment of message.attachments ?? [])
+    parts.push({ attachment: attachmentOf(attachment, kind) })
   if (parts.length === 0) throw permanent(kind, 'The message has no text or attachment to send')
   return parts
 }
 
 function attachmentOf(attachment: OutboundAttachment, kind: MetaKind) {
-  if (!attachment.url) throw permanent(kind, `${LABEL[kind]} sends attachments by URL: ${attachment.filename} has none`)
+  if (!attachment.url)
+    throw permanent(kind, `${LABEL[kind]} sends attachments by URL: ${attachment.filename} has none`)
   const mime = attachment.mimeType.toLowerCase()
   const type = ['image', 'video', 'audio'].find((t) => mime.startsWith(`${t}/`)) ?? 'file'
   return { type, payload: { url: attachment.url, is_reusable: true } }
@@ -89,7 +93,10 @@ function attachmentOf(attachment: OutboundAttachment, kind: MetaKind) {
 function recipientId(message: OutboundMessage, kind: MetaKind): string {
   if (message.template) throw permanent(kind, `${LABEL[kind]} has no message templates; send text instead`)
   if (message.to.kind !== kind) {
-    throw permanent(kind, `${LABEL[kind]} cannot send to a ${message.to.kind} identity; it needs the sender id`)
+    throw permanent(
+      kind,
+      `${LABEL[kind]} cannot send to a ${message.to.kind} identity; it needs the sender id`,
+    )
   }
   if (!/^\d{1,64}$/.test(message.to.value)) {
     throw permanent(kind, `"${message.to.value.slice(0, 40)}" is not a ${LABEL[kind]} sender id`)

@@ -40,7 +40,9 @@ export const MESSENGER = {
     ...fromCustomer,
     message: {
       mid: 'm_image_1',
-      attachments: [{ type: 'image', payload: { url: 'https://scontent.xx.fbcdn.net/v/t1.15752-9/photo.jpg' } }],
+      attachments: [
+        { type: 'image', payload: { url: 'https://scontent.xx.fbcdn.net/v/t1.15752-9/photo.jpg' } },
+      ],
     },
   },
   sticker: {
@@ -48,7 +50,13 @@ export const MESSENGER = {
     message: {
       mid: 'm_sticker_1',
       attachments: [
-        { type: 'image', payload: { url: 'https://scontent.xx.fbcdn.net/v/t39.1997-6/like.png', sticker_id: 369239263222822 } },
+        {
+          type: 'image',
+          payload: {
+            url: 'https://scontent.xx.fbcdn.net/v/t39.1997-6/like.png',
+            sticker_id: 369239263222822,
+          },
+        },
       ],
     },
   },
@@ -78,7 +86,12 @@ export const MESSENGER = {
     sender: { id: PAGE_ID },
     recipient: { id: PSID },
     timestamp: 1700000000500,
-    message: { mid: 'm_echo_1', is_echo: true, app_id: 1517776481860111, text: 'We are open 10–4 on Sundays.' },
+    message: {
+      mid: 'm_echo_1',
+      is_echo: true,
+      app_id: 1517776481860111,
+      text: 'We are open 10–4 on Sundays.',
+    },
   },
   postback: {
     ...fromCustomer,
@@ -111,7 +124,10 @@ const fromInstagram = { sender: { id: IGSID }, recipient: { id: IG_ACCOUNT_ID },
 export const INSTAGRAM = {
   text: {
     ...fromInstagram,
-    message: { mid: 'aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQxNDA1ODIyMzA0OTE0', text: 'Do you ship to Canada?' },
+    message: {
+      mid: 'aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQxNDA1ODIyMzA0OTE0',
+      text: 'Do you ship to Canada?',
+    },
   },
   storyReply: {
     ...fromInstagram,
@@ -125,7 +141,9 @@ export const INSTAGRAM = {
     ...fromInstagram,
     message: {
       mid: 'aWdfZAG1faXRlbToxOklHTWVzc2FnZAUlEOjE3ODQxNDA1ODIyMzA0OTE2',
-      attachments: [{ type: 'share', payload: { url: 'https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=2' } }],
+      attachments: [
+        { type: 'share', payload: { url: 'https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=2' } },
+      ],
     },
   },
   unsupported: {

@@ -1,8 +1,8 @@
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import { AtlasError } from '../../common/errors.ts'
-import { pageWebhook, MESSENGER } from './test-fixtures.ts'
 import { messengerAdapter } from './index.ts'
+import { MESSENGER, pageWebhook } from './test-fixtures.ts'
 import { signBody, verifyMeta, verifySubscription } from './verify.ts'
 
 const APP_SECRET = 'a1b2c3d4e5f60718293a4b5c6d7e8f90'
@@ -41,7 +41,11 @@ describe('Messenger/Instagram webhook signature', () => {
 
 describe('Messenger/Instagram subscription handshake', () => {
   it('answers the challenge for the right token and refuses a wrong one', () => {
-    const query = { 'hub.mode': 'subscribe', 'hub.verify_token': 'tok', 'hub.challenge': 'CHALLENGE_ACCEPTED' }
+    const query = {
+      'hub.mode': 'subscribe',
+      'hub.verify_token': 'tok',
+      'hub.challenge': 'CHALLENGE_ACCEPTED',
+    }
     expect(verifySubscription(query, 'tok')).toBe('CHALLENGE_ACCEPTED')
     expect(() => verifySubscription({ ...query, 'hub.verify_token': 'nope' }, 'tok')).toThrow(AtlasError)
   })

@@ -13,5 +13,9 @@
  * })
  * ```
  */
-export { verifyWhatsApp as verifyMeta } from '../whatsapp/verify.ts'
-export { type RawBodyVariables, signBody, verifySubscription } from '../whatsapp/verify.ts'
+export {
+  type RawBodyVariables,
+  signBody,
+  verifySubscription,
+  verifyWhatsApp as verifyMeta,
+} from '../whatsapp/verify.ts'

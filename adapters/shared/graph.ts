@@ -3,7 +3,12 @@
 // turned into an AtlasError that says whether a retry can help and, for the usual codes, what to do.
 import type { z } from 'zod'
 import type { ErrorCode } from '../../common/errors.ts'
-import { connectionFailure, type ProviderFetchOptions, providerError, providerFetch } from './provider-error.ts'
+import {
+  connectionFailure,
+  type ProviderFetchOptions,
+  providerError,
+  providerFetch,
+} from './provider-error.ts'
 
 export interface GraphCall<S extends z.ZodType> extends ProviderFetchOptions {
   method: 'GET' | 'POST'
@@ -16,11 +21,17 @@ export interface GraphCall<S extends z.ZodType> extends ProviderFetchOptions {
 }
 
 /** Graph's codes for throttling and passing trouble: HTTP 400 or 403 on the wire, but worth a retry. */
-const TRANSIENT_CODES = new Set([1, 2, 4, 17, 32, 341, 613, 80007, 130429, 131000, 131016, 131048, 131056, 133004])
+const TRANSIENT_CODES = new Set([
+  1, 2, 4, 17, 32, 341, 613, 80007, 130429, 131000, 131016, 131048, 131056, 133004,
+])
 /** Access token expired or revoked: the channel's configuration must be fixed. */
 const TOKEN_CODES = new Set([102, 190])
 /** Missing permission or capability; with a subcode they are about this message (2018278: outside the window). */
 const PERMISSION_CODES = new Set([3, 10, 200])
+
+/** The messaging window is closed: WhatsApp 131047 (24 hours), Messenger 2018278 and Instagram 2534022. */
+const WINDOW_CLOSED_CODES = new Set([131047])
+const WINDOW_CLOSED_SUBCODES = new Set([2018278, 2534022])
 
 /** What an operator should know about the codes that come up in practice. */
 const HINTS: Record<number, string> = {
@@ -96,14 +107,25 @@ function graphError(status: number, json: unknown, text: string, call: GraphCall
   const error = readGraphError(json)
   const code = error?.code
   const transient =
-    error?.isTransient ?? (status === 429 || status >= 500 || (code !== undefined && TRANSIENT_CODES.has(code)))
+    error?.isTransient ??
+    (status === 429 || status >= 500 || (code !== undefined && TRANSIENT_CODES.has(code)))
   const config =
     !transient &&
     (status === 401 ||
       (code !== undefined && TOKEN_CODES.has(code)) ||
       (code !== undefined && PERMISSION_CODES.has(code) && error?.subcode === undefined))
-  const atlasCode: ErrorCode = transient ? 'unavailable' : config ? 'config_invalid' : 'bad_request'
-  const hint = (error?.subcode !== undefined ? HINTS[error.subcode] : undefined) ?? (code ? HINTS[code] : undefined)
+  const windowClosed =
+    (code !== undefined && WINDOW_CLOSED_CODES.has(code)) ||
+    (error?.subcode !== undefined && WINDOW_CLOSED_SUBCODES.has(error.subcode))
+  const atlasCode: ErrorCode = transient
+    ? 'unavailable'
+    : windowClosed
+      ? 'window_closed'
+      : config
+        ? 'config_invalid'
+        : 'bad_request'
+  const hint =
+    (error?.subcode !== undefined ? HINTS[error.subcode] : undefined) ?? (code ? HINTS[code] : undefined)
   const said = error?.details ?? error?.message ?? (text.slice(0, 200) || 'no details')
   const label = code !== undefined ? `, code ${code}${error?.subcode ? `/${error.subcode}` : ''}` : ''
   const verdict = transient ? 'failed (temporarily, retry later)' : 'refused the request'

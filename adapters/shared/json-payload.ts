@@ -25,7 +25,10 @@ export function decodeJsonPayload(payload: unknown, what: string, maxBytes = MAX
     return JSON.parse(payload)
   } catch (error) {
     // JSON.parse throws SyntaxError, or RangeError on absurd nesting: either way the body is bad.
-    throw new AtlasError('bad_request', `The ${what} is not valid JSON: ${(error as Error).message.slice(0, 200)}`)
+    throw new AtlasError(
+      'bad_request',
+      `The ${what} is not valid JSON: ${(error as Error).message.slice(0, 200)}`,
+    )
   }
 }
 

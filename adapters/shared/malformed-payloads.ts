@@ -68,7 +68,17 @@ const WRONG_FOR: Record<FieldSpec['kind'], string[]> = {
     'deepObject',
     'deepArray',
   ],
-  literal: ['number', 'boolean', 'null', 'string', 'emptyString', 'array', 'object', 'deepObject', 'deepArray'],
+  literal: [
+    'number',
+    'boolean',
+    'null',
+    'string',
+    'emptyString',
+    'array',
+    'object',
+    'deepObject',
+    'deepArray',
+  ],
   number: ['boolean', 'null', 'string', 'emptyString', 'array', 'object', 'deepObject', 'deepArray'],
   boolean: ['number', 'null', 'string', 'array', 'object', 'deepObject', 'deepArray'],
   object: ['number', 'boolean', 'null', 'string', 'array', 'mixedArray', 'deepArray', 'deepObject'],
@@ -79,12 +89,16 @@ const WRONG_FOR: Record<FieldSpec['kind'], string[]> = {
 export function malformedFields(valid: unknown, fields: FieldSpec[]): Malformed[] {
   const cases: Malformed[] = []
   for (const field of fields) {
-    if (!field.optional) cases.push({ name: `${field.path} missing`, payload: edit(valid, field.path, undefined) })
+    if (!field.optional)
+      cases.push({ name: `${field.path} missing`, payload: edit(valid, field.path, undefined) })
     for (const wrong of WRONG_FOR[field.kind].filter((w) => !field.except?.includes(w))) {
       cases.push({ name: `${field.path} = ${wrong}`, payload: edit(valid, field.path, WRONG[wrong]!()) })
     }
     if (field.max !== undefined) {
-      cases.push({ name: `${field.path} too long`, payload: edit(valid, field.path, 'x'.repeat(field.max + 1)) })
+      cases.push({
+        name: `${field.path} too long`,
+        payload: edit(valid, field.path, 'x'.repeat(field.max + 1)),
+      })
       cases.push({ name: `${field.path} huge`, payload: edit(valid, field.path, HUGE) })
     }
     for (const [i, bad] of (field.bad ?? []).entries()) {
@@ -123,7 +137,15 @@ export function malformedBodies(valid: unknown, seed = 1): Malformed[] {
   }
   // Bytes that are never valid UTF-8: a lone continuation, an overlong slash, a surrogate, 0xFF,
   // a truncated three-byte sequence; placed inside the JSON text at random points.
-  const invalid = [[0x80], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xff], [0xe2, 0x82], [0xc3, 0x28], [0xf8, 0x88, 0x80]]
+  const invalid = [
+    [0x80],
+    [0xc0, 0xaf],
+    [0xed, 0xa0, 0x80],
+    [0xff],
+    [0xe2, 0x82],
+    [0xc3, 0x28],
+    [0xf8, 0x88, 0x80],
+  ]
   for (let i = 0; i < 35; i++) {
     const sequence = invalid[i % invalid.length]!
     const at = Math.floor(random() * bytes.length)
@@ -131,13 +153,19 @@ export function malformedBodies(valid: unknown, seed = 1): Malformed[] {
     corrupted.set(bytes.subarray(0, at))
     corrupted.set(sequence, at)
     corrupted.set(bytes.subarray(at), at + sequence.length)
-    cases.push({ name: `invalid UTF-8 ${sequence.map((b) => b.toString(16)).join(' ')} at ${at}`, payload: corrupted })
+    cases.push({
+      name: `invalid UTF-8 ${sequence.map((b) => b.toString(16)).join(' ')} at ${at}`,
+      payload: corrupted,
+    })
   }
   return cases
 }
 
 /** Runs one case: the parser must throw an AtlasError with a 4xx status, and nothing else. */
-export async function expectRejected(parse: (payload: unknown) => unknown, item: Malformed): Promise<AtlasError> {
+export async function expectRejected(
+  parse: (payload: unknown) => unknown,
+  item: Malformed,
+): Promise<AtlasError> {
   let outcome: unknown
   try {
     await parse(item.payload)
@@ -145,9 +173,14 @@ export async function expectRejected(parse: (payload: unknown) => unknown, item:
     outcome = error
   }
   if (!(outcome instanceof AtlasError)) {
-    throw new Error(`${item.name}: expected an AtlasError, got ${outcome === undefined ? 'success' : String(outcome)}`)
+    throw new Error(
+      `${item.name}: expected an AtlasError, got ${outcome === undefined ? 'success' : String(outcome)}`,
+    )
   }
-  expect(outcome.status, `${item.name}: ${outcome.code} ${outcome.message.slice(0, 200)}`).toBeGreaterThanOrEqual(400)
+  expect(
+    outcome.status,
+    `${item.name}: ${outcome.code} ${outcome.message.slice(0, 200)}`,
+  ).toBeGreaterThanOrEqual(400)
   expect(outcome.status, item.name).toBeLessThan(500)
   return outcome
 }

@@ -33,7 +33,8 @@ export function providerError(
  * errors fall back to the runtime's rule (unknown failures are retried, typed ones by their code).
  */
 export function isTransient(error: unknown): boolean {
-  if (error instanceof AtlasError && typeof error.details.transient === 'boolean') return error.details.transient
+  if (error instanceof AtlasError && typeof error.details.transient === 'boolean')
+    return error.details.transient
   return isRetryable(error)
 }
 
@@ -48,7 +49,11 @@ export interface ProviderFetchOptions {
 }
 
 /** fetch with a timeout, turning timeouts and network failures into transient AtlasErrors. */
-export async function providerFetch(url: URL, init: RequestInit, options: ProviderFetchOptions): Promise<Response> {
+export async function providerFetch(
+  url: URL,
+  init: RequestInit,
+  options: ProviderFetchOptions,
+): Promise<Response> {
   try {
     return await fetch(url, { ...init, signal: AbortSignal.timeout(options.timeoutMs) })
   } catch (error) {

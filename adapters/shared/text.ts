@@ -27,7 +27,10 @@ export function splitText(text: string, max: number, unit: LengthUnit = 'charact
     // Look one code point past the limit too: a break right there still leaves a full part.
     const window = rest.slice(0, fits + (rest.codePointAt(fits)! > 0xffff ? 2 : 1))
     const head =
-      lastBreak(window, '\n\n', fits) ?? lastBreak(window, '\n', fits) ?? lastBreak(window, ' ', fits) ?? rest.slice(0, fits)
+      lastBreak(window, '\n\n', fits) ??
+      lastBreak(window, '\n', fits) ??
+      lastBreak(window, ' ', fits) ??
+      rest.slice(0, fits)
     parts.push(head.trimEnd())
     rest = rest.slice(head.length).trimStart()
   }

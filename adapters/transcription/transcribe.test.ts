@@ -55,7 +55,11 @@ describe('transcription', () => {
   it.each([
     [{ status: 429, message: 'Rate limit reached for whisper-1' }, 'model_rate_limited', true],
     [{ status: 503, message: 'The server is overloaded' }, 'model_unavailable', true],
-    [{ status: 429, message: 'You exceeded your current quota', code: 'insufficient_quota' }, 'config_invalid', false],
+    [
+      { status: 429, message: 'You exceeded your current quota', code: 'insufficient_quota' },
+      'config_invalid',
+      false,
+    ],
     [{ status: 401, message: 'Incorrect API key provided' }, 'config_invalid', false],
     [{ status: 400, message: 'Invalid file format.' }, 'bad_request', false],
     [{ raw: '<html>oops</html>' }, 'model_malformed_output', false],

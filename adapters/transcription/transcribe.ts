@@ -18,7 +18,10 @@ export const TranscriptionOptionsSchema = z.object({
   filename: z.string().min(1).max(255).optional(),
   mimeType: z.string().min(1).max(255),
   /** ISO-639-1 hint (`en`, `de` …); omitted: the model detects the language. */
-  language: z.string().regex(/^[a-z]{2,3}$/, 'must be an ISO-639-1 code').optional(),
+  language: z
+    .string()
+    .regex(/^[a-z]{2,3}$/, 'must be an ISO-639-1 code')
+    .optional(),
   timeoutMs: z.number().int().min(100).max(600_000).default(60_000),
 })
 
@@ -50,7 +53,10 @@ export async function transcribe(audio: Uint8Array, options: TranscriptionOption
   const config = parseInput(TranscriptionOptionsSchema, options, 'transcription options', 'config_invalid')
   if (audio.byteLength === 0) throw permanent('bad_request', 'The audio to transcribe is empty')
   if (audio.byteLength > MAX_AUDIO_BYTES) {
-    throw permanent('payload_too_large', `The audio is ${audio.byteLength} bytes, over the ${MAX_AUDIO_BYTES}-byte limit`)
+    throw permanent(
+      'payload_too_large',
+      `The audio is ${audio.byteLength} bytes, over the ${MAX_AUDIO_BYTES}-byte limit`,
+    )
   }
   const form = new FormData()
   form.set('file', new Blob([audio as Uint8Array<ArrayBuffer>], { type: config.mimeType }), filename(config))
@@ -83,11 +89,15 @@ export async function transcribe(audio: Uint8Array, options: TranscriptionOption
   if (!response.ok) throw failure(response.status, json, text, fetchOptions.what)
   const answer = Answer.safeParse(json)
   if (!answer.success) {
-    throw providerError('model_malformed_output', `${fetchOptions.what} answered without a text: ${text.slice(0, 200)}`, {
-      provider: 'transcription',
-      transient: false,
-      status: response.status,
-    })
+    throw providerError(
+      'model_malformed_output',
+      `${fetchOptions.what} answered without a text: ${text.slice(0, 200)}`,
+      {
+        provider: 'transcription',
+        transient: false,
+        status: response.status,
+      },
+    )
   }
   return { text: answer.data.text.trim() }
 }
@@ -95,7 +105,8 @@ export async function transcribe(audio: Uint8Array, options: TranscriptionOption
 /** OpenAI's error shape `{ error: { message, type, code } }`, read leniently. */
 function failure(status: number, json: unknown, text: string, what: string) {
   const error = (json as { error?: { message?: unknown; code?: unknown } } | undefined)?.error
-  const said = typeof error?.message === 'string' ? error.message.slice(0, 500) : text.slice(0, 200) || 'no details'
+  const said =
+    typeof error?.message === 'string' ? error.message.slice(0, 500) : text.slice(0, 200) || 'no details'
   const providerCode = typeof error?.code === 'string' ? error.code : undefined
   // 429 is a rate limit, unless the account is out of credit: that needs a person.
   const quota = providerCode === 'insufficient_quota'

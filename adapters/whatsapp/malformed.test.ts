@@ -3,7 +3,12 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { AtlasError } from '../../common/errors.ts'
-import { expectRejected, type FieldSpec, malformedBodies, malformedFields } from '../shared/malformed-payloads.ts'
+import {
+  expectRejected,
+  type FieldSpec,
+  malformedBodies,
+  malformedFields,
+} from '../shared/malformed-payloads.ts'
 import { parseWhatsAppWebhook } from './parse.ts'
 import { envelope, MESSAGES, STATUSES } from './test-fixtures.ts'
 
@@ -94,7 +99,11 @@ describe('WhatsApp webhook: generated bad input', () => {
   it('never throws anything but a 4xx AtlasError on arbitrary JSON', () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.jsonValue(), (value, inner) => {
-        for (const payload of [value, { object: 'whatsapp_business_account', entry: value }, envelope({ messages: [inner] })]) {
+        for (const payload of [
+          value,
+          { object: 'whatsapp_business_account', entry: value },
+          envelope({ messages: [inner] }),
+        ]) {
           try {
             parseWhatsAppWebhook(payload)
           } catch (error) {

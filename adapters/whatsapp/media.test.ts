@@ -12,7 +12,12 @@ beforeAll(async () => {
   graph = await startFakeGraphApi()
   config = { phoneNumberId: '106540352242922', accessToken: graph.accessToken, graphBase: graph.url }
   graph.addMedia('1003383421387256', { bytes: OGG, mimeType: 'audio/ogg; codecs=opus' })
-  graph.addMedia('2000', { bytes: new Uint8Array(4096), mimeType: 'image/jpeg', reportedSize: 100, chunked: true })
+  graph.addMedia('2000', {
+    bytes: new Uint8Array(4096),
+    mimeType: 'image/jpeg',
+    reportedSize: 100,
+    chunked: true,
+  })
 })
 afterAll(() => graph.close())
 beforeEach(() => {
@@ -64,7 +69,11 @@ describe('WhatsApp media download', () => {
   it('treats an expired download link as worth retrying', async () => {
     graph.enqueue({
       status: 200,
-      json: { url: `${graph.url}/whatsapp_business/attachments/?mid=gone`, mime_type: 'image/jpeg', file_size: 10 },
+      json: {
+        url: `${graph.url}/whatsapp_business/attachments/?mid=gone`,
+        mime_type: 'image/jpeg',
+        file_size: 10,
+      },
     })
     const error = await failure(downloadWhatsAppMedia('1003383421387256', config))
     expect(isTransient(error)).toBe(true)

@@ -55,7 +55,11 @@ export async function downloadWhatsAppMedia(
   })
   if (info.file_size !== undefined && info.file_size > maxBytes) throw tooLarge(info.file_size)
 
-  const fetchOptions = { provider: 'whatsapp', what: `Downloading WhatsApp media ${mediaId}`, timeoutMs: config.timeoutMs }
+  const fetchOptions = {
+    provider: 'whatsapp',
+    what: `Downloading WhatsApp media ${mediaId}`,
+    timeoutMs: config.timeoutMs,
+  }
   const response = await providerFetch(
     new URL(info.url),
     { headers: { authorization: `Bearer ${config.accessToken}` } },

@@ -46,7 +46,12 @@ describe('WhatsApp webhook: messages', () => {
   })
 
   it.each([
-    ['image', MESSAGES.image, 'The box arrived like this', { mediaId: '1479537139650973', mimeType: 'image/jpeg' }],
+    [
+      'image',
+      MESSAGES.image,
+      'The box arrived like this',
+      { mediaId: '1479537139650973', mimeType: 'image/jpeg' },
+    ],
     ['video', MESSAGES.video, '', { mediaId: '2754859441498128', mimeType: 'video/mp4' }],
     [
       'document',
@@ -65,7 +70,9 @@ describe('WhatsApp webhook: messages', () => {
   it('reads a shared location as text, with the coordinates in metadata', () => {
     const parsed = one(MESSAGES.location)
     expect(parsed.kind).toBe('location')
-    expect(parsed.text).toBe('Location: Main Office, 1 Hacker Way, Menlo Park, CA 94025 (37.483307, -122.148981)')
+    expect(parsed.text).toBe(
+      'Location: Main Office, 1 Hacker Way, Menlo Park, CA 94025 (37.483307, -122.148981)',
+    )
     expect(parsed.metadata.location).toMatchObject({ latitude: 37.483307, longitude: -122.148981 })
   })
 
@@ -89,7 +96,11 @@ describe('WhatsApp webhook: messages', () => {
   })
 
   it('counts reactions, unsupported messages and other interactive kinds as ignored', () => {
-    const flow = { ...MESSAGES.buttonReply, id: 'wamid.flow', interactive: { type: 'nfm_reply', nfm_reply: {} } }
+    const flow = {
+      ...MESSAGES.buttonReply,
+      id: 'wamid.flow',
+      interactive: { type: 'nfm_reply', nfm_reply: {} },
+    }
     const parsed = parseWhatsAppWebhook(
       envelope({ messages: [MESSAGES.reaction, MESSAGES.text, MESSAGES.unsupported, flow] }),
     )
@@ -145,7 +156,12 @@ describe('WhatsApp webhook: statuses', () => {
 
   it('explains a failure reported without errors, and counts unknown statuses as ignored', () => {
     const parsed = parseWhatsAppWebhook(
-      envelope({ statuses: [{ ...STATUSES.failed, errors: undefined }, { ...STATUSES.sent, status: 'deleted' }] }),
+      envelope({
+        statuses: [
+          { ...STATUSES.failed, errors: undefined },
+          { ...STATUSES.sent, status: 'deleted' },
+        ],
+      }),
     )
     expect(parsed.statuses[0]!.error).toContain('without saying why')
     expect(parsed.ignored).toBe(1)
@@ -158,10 +174,19 @@ describe('WhatsApp webhook: malformed payloads', () => {
     [{ object: 'page', entry: [] }, 'object: Invalid input: expected "whatsapp_business_account"'],
     [{ object: 'whatsapp_business_account' }, 'entry'],
     [{ object: 'whatsapp_business_account', entry: [] }, 'entry: Too small'],
-    [envelope({ messages: [{ ...MESSAGES.text, text: undefined }] }), `${messagePath}.text: required for a message of type "text"`],
+    [
+      envelope({ messages: [{ ...MESSAGES.text, text: undefined }] }),
+      `${messagePath}.text: required for a message of type "text"`,
+    ],
     [envelope({ messages: [{ ...MESSAGES.image, image: { caption: 'no id' } }] }), `${messagePath}.image.id`],
-    [envelope({ messages: [{ ...MESSAGES.text, from: '+1 650' }] }), `${messagePath}.from: must be a WhatsApp id`],
-    [envelope({ messages: [{ ...MESSAGES.text, timestamp: 'yesterday' }] }), `${messagePath}.timestamp: must be Unix seconds`],
+    [
+      envelope({ messages: [{ ...MESSAGES.text, from: '+1 650' }] }),
+      `${messagePath}.from: must be a WhatsApp id`,
+    ],
+    [
+      envelope({ messages: [{ ...MESSAGES.text, timestamp: 'yesterday' }] }),
+      `${messagePath}.timestamp: must be Unix seconds`,
+    ],
     [
       envelope({ messages: [{ ...MESSAGES.buttonReply, interactive: { type: 'button_reply' } }] }),
       `${messagePath}.interactive.button_reply: required`,
@@ -171,7 +196,10 @@ describe('WhatsApp webhook: malformed payloads', () => {
       `${messagePath}.location.latitude`,
     ],
     [envelope({ statuses: [{ ...STATUSES.sent, id: 7 }] }), 'entry.0.changes.0.value.statuses.0.id'],
-    [{ ...envelope({}), entry: [{ id: '1', changes: [{ field: 'messages', value: {} }] }] }, 'entry.0.changes.0.value.messaging_product'],
+    [
+      { ...envelope({}), entry: [{ id: '1', changes: [{ field: 'messages', value: {} }] }] },
+      'entry.0.changes.0.value.messaging_product',
+    ],
   ])('rejects %# naming the path', (payload, expected) => {
     try {
       parseWhatsAppWebhook(payload)

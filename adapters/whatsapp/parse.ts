@@ -4,7 +4,13 @@
 import { z } from 'zod'
 import { parseInput } from '../../common/validation.ts'
 import { decodeJsonPayload } from '../shared/json-payload.ts'
-import type { DeliveryState, DeliveryUpdate, InboundAttachment, NormalizedInbound, ParsedWebhook } from '../types.ts'
+import type {
+  DeliveryState,
+  DeliveryUpdate,
+  InboundAttachment,
+  NormalizedInbound,
+  ParsedWebhook,
+} from '../types.ts'
 
 const Id = z.string().min(1).max(512)
 const Short = z.string().max(1024)
@@ -69,10 +75,18 @@ const Message = z
   .superRefine((message, ctx) => {
     // A known type must carry its object (`type: 'image'` → `image`); unknown types pass untouched.
     if (KNOWN_TYPES.has(message.type) && message[message.type as KnownType] === undefined) {
-      ctx.addIssue({ code: 'custom', path: [message.type], message: `required for a message of type "${message.type}"` })
+      ctx.addIssue({
+        code: 'custom',
+        path: [message.type],
+        message: `required for a message of type "${message.type}"`,
+      })
     }
     const interactive = message.interactive
-    if (interactive && REPLY_TYPES.has(interactive.type) && interactive[interactive.type as ReplyType] === undefined) {
+    if (
+      interactive &&
+      REPLY_TYPES.has(interactive.type) &&
+      interactive[interactive.type as ReplyType] === undefined
+    ) {
       ctx.addIssue({
         code: 'custom',
         path: ['interactive', interactive.type],
@@ -81,7 +95,16 @@ const Message = z
     }
   })
 
-type KnownType = 'text' | 'audio' | 'image' | 'video' | 'document' | 'sticker' | 'location' | 'interactive' | 'button'
+type KnownType =
+  | 'text'
+  | 'audio'
+  | 'image'
+  | 'video'
+  | 'document'
+  | 'sticker'
+  | 'location'
+  | 'interactive'
+  | 'button'
 const KNOWN_TYPES: ReadonlySet<string> = new Set<KnownType>([
   'text',
   'audio',
@@ -153,7 +176,11 @@ const STATES: ReadonlySet<string> = new Set<DeliveryState>(['sent', 'delivered',
 
 /** Parses a webhook body: the decoded JSON, or the raw body as a string or bytes. */
 export function parseWhatsAppWebhook(payload: unknown): ParsedWebhook {
-  const webhook = parseInput(WhatsAppWebhookSchema, decodeJsonPayload(payload, 'WhatsApp webhook'), 'WhatsApp webhook')
+  const webhook = parseInput(
+    WhatsAppWebhookSchema,
+    decodeJsonPayload(payload, 'WhatsApp webhook'),
+    'WhatsApp webhook',
+  )
   const result: ParsedWebhook = { messages: [], statuses: [], ignored: 0 }
   for (const entry of webhook.entry) {
     for (const value of entry.changes) {
@@ -210,21 +237,35 @@ function normalizeMessage(
       // Voice notes (recorded in the app) and audio files both arrive as `audio`; `voice` tells them
       // apart. The text stays empty until the runtime transcribes the media.
       const audio = message.audio!
-      return { ...base, kind: 'audio', text: '', attachments: [attachment('audio', audio, audio.voice === true)] }
+      return {
+        ...base,
+        kind: 'audio',
+        text: '',
+        attachments: [attachment('audio', audio, audio.voice === true)],
+      }
     }
     case 'image':
     case 'video':
     case 'document':
     case 'sticker': {
       const media = message[message.type]!
-      return { ...base, kind: message.type, text: media.caption ?? '', attachments: [attachment(message.type, media)] }
+      return {
+        ...base,
+        kind: message.type,
+        text: media.caption ?? '',
+        attachments: [attachment(message.type, media)],
+      }
     }
     case 'location': {
       const location = message.location!
       metadata.location = location
       const place = [location.name, location.address].filter(Boolean).join(', ')
       const where = `${location.latitude}, ${location.longitude}`
-      return { ...base, kind: 'location', text: place ? `Location: ${place} (${where})` : `Location: ${where}` }
+      return {
+        ...base,
+        kind: 'location',
+        text: place ? `Location: ${place} (${where})` : `Location: ${where}`,
+      }
     }
     case 'interactive': {
       const interactive = message.interactive!

@@ -10,7 +10,12 @@ let config: Record<string, unknown>
 
 beforeAll(async () => {
   graph = await startFakeGraphApi()
-  config = { phoneNumberId: '106540352242922', accessToken: graph.accessToken, graphBase: graph.url, timeoutMs: 2000 }
+  config = {
+    phoneNumberId: '106540352242922',
+    accessToken: graph.accessToken,
+    graphBase: graph.url,
+    timeoutMs: 2000,
+  }
 })
 afterAll(() => graph.close())
 beforeEach(() => {
@@ -111,7 +116,9 @@ describe('WhatsApp send', () => {
 
   it('sends the text first when the first attachment cannot carry it (audio)', async () => {
     await sendWhatsAppMessage(
-      message({ attachments: [{ filename: 'a.ogg', mimeType: 'audio/ogg', url: 'https://cdn.example.com/a.ogg' }] }),
+      message({
+        attachments: [{ filename: 'a.ogg', mimeType: 'audio/ogg', url: 'https://cdn.example.com/a.ogg' }],
+      }),
       config,
     )
     expect(graph.requests.map((r) => (r.json as { type: string }).type)).toEqual(['text', 'audio'])
@@ -146,15 +153,21 @@ describe('WhatsApp send: errors', () => {
     })
     const error = await failure(sendWhatsAppMessage(message(), config))
     expect(isTransient(error)).toBe(false)
-    expect(error.code).toBe('bad_request')
+    expect(error.code).toBe('window_closed')
     expect(error.message).toContain('only an approved template may be sent')
-    expect(error.details).toMatchObject({ provider: 'whatsapp', transient: false, status: 400, providerCode: 131047 })
+    expect(error.details).toMatchObject({
+      provider: 'whatsapp',
+      transient: false,
+      status: 400,
+      providerCode: 131047,
+    })
   })
 
   it('131026 undeliverable is permanent', async () => {
     graph.enqueue({ graphError: { status: 400, code: 131026, message: 'Message Undeliverable.' } })
     const error = await failure(sendWhatsAppMessage(message(), config))
     expect(isTransient(error)).toBe(false)
+    expect(error.code).toBe('bad_request')
     expect(error.message).toContain('undeliverable')
   })
 
@@ -162,7 +175,10 @@ describe('WhatsApp send: errors', () => {
     ['HTTP 429', { graphError: { status: 429, code: 130429, message: 'Rate limit hit' } }],
     ['HTTP 500', { graphError: { status: 500, code: 1, message: 'An unknown error occurred' } }],
     ['HTTP 503 without a body', { status: 503, body: '' }],
-    ['throughput limit sent as HTTP 400', { graphError: { status: 400, code: 80007, message: 'Rate limit issues' } }],
+    [
+      'throughput limit sent as HTTP 400',
+      { graphError: { status: 400, code: 80007, message: 'Rate limit issues' } },
+    ],
     ['a dropped connection', { disconnect: true as const }],
   ])('%s is transient', async (_name, reply) => {
     graph.enqueue(reply)
@@ -179,7 +195,9 @@ describe('WhatsApp send: errors', () => {
   })
 
   it('a server that cannot be reached is transient', async () => {
-    const error = await failure(sendWhatsAppMessage(message(), { ...config, graphBase: 'http://127.0.0.1:9' }))
+    const error = await failure(
+      sendWhatsAppMessage(message(), { ...config, graphBase: 'http://127.0.0.1:9' }),
+    )
     expect(isTransient(error)).toBe(true)
     expect(error.message).toContain('could not be reached')
   })
@@ -200,9 +218,17 @@ describe('WhatsApp send: errors', () => {
   })
 
   it.each([
-    [{ ...message(), to: { kind: 'email' as const, value: 'sam@example.com' } }, 'cannot send to a email identity'],
+    [
+      { ...message(), to: { kind: 'email' as const, value: 'sam@example.com' } },
+      'cannot send to a email identity',
+    ],
     [message({ to: { kind: 'whatsapp', value: 'sam' } }), 'is not a WhatsApp id'],
-    [message({ attachments: [{ filename: 'x.pdf', mimeType: 'application/pdf', content: new Uint8Array(1) }] }), 'by link'],
+    [
+      message({
+        attachments: [{ filename: 'x.pdf', mimeType: 'application/pdf', content: new Uint8Array(1) }],
+      }),
+      'by link',
+    ],
     [message({ body: '  ' }), 'nothing'],
   ])('refuses what WhatsApp cannot send, before calling it (%#)', async (bad, expected) => {
     const error = await failure(sendWhatsAppMessage(bad, config))
@@ -212,7 +238,9 @@ describe('WhatsApp send: errors', () => {
   })
 
   it('rejects an invalid channel config naming the field', async () => {
-    const error = await failure(sendWhatsAppMessage(message(), { ...config, phoneNumberId: '+1 555', apiVersion: '21' }))
+    const error = await failure(
+      sendWhatsAppMessage(message(), { ...config, phoneNumberId: '+1 555', apiVersion: '21' }),
+    )
     expect(error.code).toBe('config_invalid')
     expect(error.message).toContain('phoneNumberId: must be the numeric phone number id')
     expect(error.message).toContain('apiVersion: must look like v21.0')

@@ -22,7 +22,10 @@ type MediaType = 'image' | 'video' | 'audio' | 'document'
 /** One request body of the messages endpoint. */
 export type WhatsAppRequest = Record<string, unknown> & { type: string }
 
-export async function sendWhatsAppMessage(message: OutboundMessage, channelConfig: unknown): Promise<SendResult> {
+export async function sendWhatsAppMessage(
+  message: OutboundMessage,
+  channelConfig: unknown,
+): Promise<SendResult> {
   const config = whatsAppSendConfig(channelConfig)
   const requests = buildRequests(message, config)
   const url = graphUrl(config.graphBase, config.apiVersion, `${config.phoneNumberId}/messages`)
@@ -86,7 +89,8 @@ function recipient(message: OutboundMessage): string {
     throw permanent(`WhatsApp cannot send to a ${kind} identity; it needs the contact's WhatsApp id`)
   }
   const digits = value.replace(/^\+/, '').replace(/[\s().-]/g, '')
-  if (!/^\d{5,20}$/.test(digits)) throw permanent(`"${value.slice(0, 40)}" is not a WhatsApp id or phone number`)
+  if (!/^\d{5,20}$/.test(digits))
+    throw permanent(`"${value.slice(0, 40)}" is not a WhatsApp id or phone number`)
   return digits
 }
 
@@ -102,7 +106,13 @@ function mediaObject(attachment: OutboundAttachment): { type: MediaType; object:
       : mime.startsWith('audio/')
         ? 'audio'
         : 'document'
-  return { type, object: type === 'document' ? { link: attachment.url, filename: attachment.filename } : { link: attachment.url } }
+  return {
+    type,
+    object:
+      type === 'document'
+        ? { link: attachment.url, filename: attachment.filename }
+        : { link: attachment.url },
+  }
 }
 
 function permanent(message: string) {

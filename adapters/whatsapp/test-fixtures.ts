@@ -53,7 +53,12 @@ export const MESSAGES = {
   audioFile: {
     ...base('wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUVGMEFDRDI3M0Y3OUIzMzk3NQA='),
     type: 'audio',
-    audio: { mime_type: 'audio/mpeg', sha256: 'x1Hh7lS8dk9p4jS0K8qHq0vY=', id: '1003383421387257', voice: false },
+    audio: {
+      mime_type: 'audio/mpeg',
+      sha256: 'x1Hh7lS8dk9p4jS0K8qHq0vY=',
+      id: '1003383421387257',
+      voice: false,
+    },
   },
   image: {
     ...base('wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUQ2RTJCOTFFQkNFNTUyQ0Y0MwA='),

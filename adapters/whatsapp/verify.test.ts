@@ -16,7 +16,11 @@ function app(appSecret: Parameters<typeof verifyWhatsApp>[0]['appSecret'] = APP_
 }
 
 const post = (body: string | Uint8Array, headers: Record<string, string>) =>
-  app().request('/webhook', { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } })
+  app().request('/webhook', {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', ...headers },
+  })
 
 describe('WhatsApp webhook signature', () => {
   it('passes a correctly signed body on to the handler, unchanged', async () => {
@@ -34,13 +38,29 @@ describe('WhatsApp webhook signature', () => {
   })
 
   it.each([
-    ['a forged signature (for another body)', { 'x-hub-signature-256': signBody(APP_SECRET, '{"forged":true}') }, 'does not match'],
-    ['a signature made with the wrong secret', { 'x-hub-signature-256': signBody('not-the-app-secret', BODY) }, 'does not match'],
+    [
+      'a forged signature (for another body)',
+      { 'x-hub-signature-256': signBody(APP_SECRET, '{"forged":true}') },
+      'does not match',
+    ],
+    [
+      'a signature made with the wrong secret',
+      { 'x-hub-signature-256': signBody('not-the-app-secret', BODY) },
+      'does not match',
+    ],
     ['no signature header', {}, 'Missing X-Hub-Signature-256'],
-    ['the old SHA-1 header only', { 'x-hub-signature': 'sha1=0123456789abcdef0123456789abcdef01234567' }, 'Missing'],
+    [
+      'the old SHA-1 header only',
+      { 'x-hub-signature': 'sha1=0123456789abcdef0123456789abcdef01234567' },
+      'Missing',
+    ],
     ['a malformed header', { 'x-hub-signature-256': 'sha256=nothex' }, 'Malformed'],
     ['a truncated digest', { 'x-hub-signature-256': signBody(APP_SECRET, BODY).slice(0, 40) }, 'Malformed'],
-    ['a bare digest without sha256=', { 'x-hub-signature-256': signBody(APP_SECRET, BODY).slice(7) }, 'Malformed'],
+    [
+      'a bare digest without sha256=',
+      { 'x-hub-signature-256': signBody(APP_SECRET, BODY).slice(7) },
+      'Malformed',
+    ],
   ])('answers 401 to %s', async (_name, headers, expected) => {
     const response = await post(BODY, headers)
     expect(response.status).toBe(401)
@@ -59,7 +79,9 @@ describe('WhatsApp webhook signature', () => {
   it('looks the secret up per request, and refuses when there is none', async () => {
     const secrets: Record<string, string> = { a: APP_SECRET }
     const hono = new Hono()
-    hono.post('/:key', verifyWhatsApp({ appSecret: (c) => secrets[c.req.param('key') ?? ''] }), (c) => c.text('ok'))
+    hono.post('/:key', verifyWhatsApp({ appSecret: (c) => secrets[c.req.param('key') ?? ''] }), (c) =>
+      c.text('ok'),
+    )
     const signed = { 'x-hub-signature-256': signBody(APP_SECRET, BODY) }
     expect((await hono.request('/a', { method: 'POST', body: BODY, headers: signed })).status).toBe(200)
     const unknown = await hono.request('/b', { method: 'POST', body: BODY, headers: signed })
@@ -73,7 +95,11 @@ describe('WhatsApp webhook signature', () => {
 })
 
 describe('WhatsApp subscription handshake', () => {
-  const query = { 'hub.mode': 'subscribe', 'hub.verify_token': 'my-verify-token', 'hub.challenge': '1158201444' }
+  const query = {
+    'hub.mode': 'subscribe',
+    'hub.verify_token': 'my-verify-token',
+    'hub.challenge': '1158201444',
+  }
 
   it('answers the challenge when the token matches', () => {
     expect(verifySubscription(query, 'my-verify-token')).toBe('1158201444')
