@@ -75,6 +75,8 @@ export interface NormalizedInbound {
   threading?: EmailThreading | undefined
   /** When the provider says it was sent. */
   sentAt?: Date | undefined
+  /** Why a person must look at this one (content the agent cannot read); the agent does not answer it. */
+  needsHuman?: string | undefined
 }
 
 export type DeliveryState = 'sent' | 'delivered' | 'read' | 'failed'
@@ -87,9 +89,17 @@ export interface DeliveryUpdate {
   error?: string | undefined
 }
 
+/** "Everything sent to this contact up to `upTo` was delivered / read" (Messenger), naming no message. */
+export interface DeliveryWatermark {
+  contact: ContactRef['identity']
+  status: 'delivered' | 'read'
+  upTo: Date
+}
+
 export interface ParsedWebhook {
   messages: NormalizedInbound[]
   statuses: DeliveryUpdate[]
+  watermarks?: DeliveryWatermark[] | undefined
   /** Parts recognised and deliberately skipped (echoes of our own messages, reactions …). */
   ignored: number
 }
@@ -112,6 +122,8 @@ export interface OutboundMessage {
   /** A pre-approved WhatsApp template (the only thing allowed outside the 24-hour window). */
   template?: { name: string; language: string; parameters: string[] } | undefined
   attachments?: OutboundAttachment[] | undefined
+  /** The customer's message this answers, where the channel replies to one message (a public post). */
+  replyTo?: { providerMessageId: string; url?: string | undefined } | undefined
   /** Email: the subject and the ids this reply threads under. */
   threading?: { subject: string; inReplyTo: string | null; references: string[] } | undefined
 }
@@ -126,10 +138,23 @@ export interface ParseContext {
   contentType?: string | undefined
 }
 
+/** Media a customer sent that the provider holds: a media id (WhatsApp) or a link (Messenger, Instagram). */
+export interface MediaRef {
+  mediaId?: string | undefined
+  url?: string | undefined
+}
+
+export interface FetchedMedia {
+  bytes: Uint8Array
+  mimeType: string
+}
+
 export interface ChannelAdapter {
   readonly kind: ChannelKind
   /** Parses an already-verified payload; throws a validation AtlasError that says what is wrong. */
   parse(payload: unknown, context?: ParseContext): ParsedWebhook | Promise<ParsedWebhook>
   /** Sends one message. Must be safe to call again with the same message id after a crash. */
   send(message: OutboundMessage, channelConfig: Record<string, unknown>): Promise<SendResult>
+  /** Downloads media the provider holds (at most 10 MB); channels whose webhooks carry the bytes have none. */
+  fetchMedia?(media: MediaRef, channelConfig: Record<string, unknown>): Promise<FetchedMedia>
 }

@@ -4,17 +4,21 @@ import { fileURLToPath } from 'node:url'
 import { Hono } from 'hono'
 import { requireApiKey } from './http/auth.ts'
 import { notFound, onError } from './http/errors.ts'
+import { attachmentRoutes } from './routes/attachments.ts'
 import { channelRoutes } from './routes/channels.ts'
 import { conversationRoutes } from './routes/conversations.ts'
 import { libraryRoutes } from './routes/library.ts'
 import { ticketRoutes } from './routes/tickets.ts'
+import { webhookRoutes } from './routes/webhooks.ts'
 import { widgetRoutes } from './routes/widget.ts'
 import type { Runtime } from './runtime.ts'
 
 const WIDGET_JS = readFileSync(fileURLToPath(new URL('./widget/widget.js', import.meta.url)), 'utf8')
 const DEMO_PAGE = readFileSync(fileURLToPath(new URL('./widget/demo.html', import.meta.url)), 'utf8')
 
-export function createApp(runtime: Pick<Runtime, 'database' | 'jobs' | 'host' | 'logger' | 'events'>) {
+export function createApp(
+  runtime: Pick<Runtime, 'database' | 'jobs' | 'host' | 'logger' | 'events' | 'storage'>,
+) {
   const app = new Hono()
   app.onError(onError(runtime.logger))
   app.notFound(notFound)
@@ -25,6 +29,8 @@ export function createApp(runtime: Pick<Runtime, 'database' | 'jobs' | 'host' | 
   })
 
   app.route('/v1/widget', widgetRoutes(runtime))
+  // Providers post here; each request is verified with its channel's own secret.
+  app.route('/webhooks', webhookRoutes(runtime))
   // The embeddable widget script, and a demo page that embeds it.
   app.get('/widget.js', (c) => {
     c.header('content-type', 'application/javascript; charset=utf-8')
@@ -40,6 +46,7 @@ export function createApp(runtime: Pick<Runtime, 'database' | 'jobs' | 'host' | 
     tickets: ticketRoutes(runtime),
     library: libraryRoutes(runtime),
     channels: channelRoutes(runtime),
+    attachments: attachmentRoutes(runtime),
   }
   for (const [path, routes] of Object.entries(api)) {
     app.use(`/v1/${path}/*`, auth)

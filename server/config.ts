@@ -27,6 +27,25 @@ const EnvSchema = z.object({
   ATLAS_GATE_MIN_MARGIN: number(0.1).pipe(z.number().min(0).max(1)),
   ATLAS_CLARIFY_MARGIN: number(0.2).pipe(z.number().min(0).max(1)),
   ATLAS_DEMO_BOOKING_URL: z.url().default('https://quillstack.io/demo'),
+  // The demo tenant's channels (one of each kind, ids = kind names). Defaults let the README's curl
+  // examples work; set real credentials to connect a real number, page or mailbox.
+  ATLAS_DEMO_META_APP_SECRET: z.string().min(1).default('demo-meta-app-secret'),
+  ATLAS_DEMO_META_VERIFY_TOKEN: z.string().min(1).default('demo-verify-token'),
+  ATLAS_DEMO_GRAPH_BASE: z.url().default('https://graph.facebook.com'),
+  ATLAS_DEMO_WHATSAPP_PHONE_NUMBER_ID: z
+    .string()
+    .regex(/^\d{1,32}$/)
+    .default('100000000000001'),
+  ATLAS_DEMO_WHATSAPP_ACCESS_TOKEN: z.string().min(1).default('demo-whatsapp-access-token'),
+  ATLAS_DEMO_PAGE_ACCESS_TOKEN: z.string().min(1).default('demo-page-access-token'),
+  ATLAS_DEMO_EMAIL_WEBHOOK_SECRET: z.string().min(16).default('demo-email-webhook-secret'),
+  ATLAS_DEMO_EMAIL_FROM: z.string().min(3).default('Quillstack Support <support@quillstack.example>'),
+  ATLAS_DEMO_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/\S+$/, 'must be an smtp:// or smtps:// URL')
+    .default('smtp://127.0.0.1:1025'),
+  ATLAS_DEMO_MENTIONS_SECRET: z.string().min(16).default('demo-mentions-webhook-secret'),
+  ATLAS_DEMO_MENTIONS_REPLY_URL: z.url().optional(),
   ATLAS_MODEL: z.enum(['local', 'openai']).default('local'),
   ATLAS_AGENT_TURN_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   ATLAS_STORAGE_DIR: z.string().min(1).optional(),
@@ -57,6 +76,8 @@ export interface Config {
   modelCacheDir: string
   demoApiKey: string | undefined
   seedDemo: boolean
+  /** The demo tenant's channel configs by channel id (`whatsapp`, `email`, …), refreshed at each start. */
+  demoChannels: DemoChannels
   gate: { auto: number; review: number; minMargin: number }
   /** Support and sales closer than this ask the customer one clarifying question. */
   clarifyMargin: number
@@ -106,6 +127,7 @@ export function loadConfig(env: Record<string, string | undefined>, role: Role =
     modelCacheDir: e.ATLAS_MODEL_CACHE_DIR ?? join(e.ATLAS_DATA_DIR, 'models'),
     demoApiKey: e.ATLAS_DEMO_API_KEY,
     seedDemo: e.ATLAS_SEED_DEMO,
+    demoChannels: demoChannels(e),
     gate: { auto: e.ATLAS_GATE_AUTO, review: e.ATLAS_GATE_REVIEW, minMargin: e.ATLAS_GATE_MIN_MARGIN },
     clarifyMargin: e.ATLAS_CLARIFY_MARGIN,
     demoBookingUrl: e.ATLAS_DEMO_BOOKING_URL,
@@ -137,4 +159,35 @@ function transcriptionConfig(e: z.output<typeof EnvSchema>): Config['transcripti
     (e.OPENAI_API_KEY ? 'https://api.openai.com/v1' : undefined)
   const apiKey = e.ATLAS_TRANSCRIPTION_API_KEY ?? e.OPENAI_API_KEY
   return baseURL && apiKey ? { baseURL, apiKey, model: e.ATLAS_TRANSCRIPTION_MODEL } : undefined
+}
+
+export type DemoChannels = Record<
+  'whatsapp' | 'email' | 'messenger' | 'instagram' | 'mentions',
+  Record<string, unknown>
+>
+
+function demoChannels(e: z.output<typeof EnvSchema>): DemoChannels {
+  const meta = {
+    appSecret: e.ATLAS_DEMO_META_APP_SECRET,
+    verifyToken: e.ATLAS_DEMO_META_VERIFY_TOKEN,
+    graphBase: e.ATLAS_DEMO_GRAPH_BASE,
+  }
+  return {
+    whatsapp: {
+      ...meta,
+      phoneNumberId: e.ATLAS_DEMO_WHATSAPP_PHONE_NUMBER_ID,
+      accessToken: e.ATLAS_DEMO_WHATSAPP_ACCESS_TOKEN,
+    },
+    messenger: { ...meta, pageAccessToken: e.ATLAS_DEMO_PAGE_ACCESS_TOKEN },
+    instagram: { ...meta, pageAccessToken: e.ATLAS_DEMO_PAGE_ACCESS_TOKEN },
+    email: {
+      from: e.ATLAS_DEMO_EMAIL_FROM,
+      smtpUrl: e.ATLAS_DEMO_SMTP_URL,
+      webhookSecret: e.ATLAS_DEMO_EMAIL_WEBHOOK_SECRET,
+    },
+    mentions: {
+      webhookSecret: e.ATLAS_DEMO_MENTIONS_SECRET,
+      ...(e.ATLAS_DEMO_MENTIONS_REPLY_URL ? { replyUrl: e.ATLAS_DEMO_MENTIONS_REPLY_URL } : {}),
+    },
+  }
 }

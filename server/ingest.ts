@@ -33,6 +33,7 @@ export interface StoredAttachment {
   size: number | null
   storageKey: string | null
   providerMediaId: string | null
+  sourceUrl: string | null
 }
 
 /** Without a provider id, the same text from the same contact within this window is one message. */
@@ -102,6 +103,7 @@ export async function ingestMessage(
       if (recent) return { conversationId, messageId: recent.id, contactId, duplicate: true }
     }
 
+    const voiceNote = inbound.kind === 'audio' && stored.length > 0
     const replyToId = inbound.replyToProviderId
       ? ((
           await tx
@@ -125,13 +127,19 @@ export async function ingestMessage(
         author: 'customer',
         authorRef: contactId,
         kind: inbound.kind,
-        body: inbound.text,
+        body: inbound.text.trim() || (voiceNote ? '' : mediaMarker(inbound)),
         fullBody: inbound.fullText && inbound.fullText !== inbound.text ? inbound.fullText : null,
         providerMessageId: inbound.providerMessageId,
         deliveryStatus: 'received',
         replyToId,
         metadata: {
           ...inbound.metadata,
+          // A photo or file without words: the agent cannot see it, so a person looks.
+          ...(inbound.needsHuman
+            ? { needsHuman: inbound.needsHuman }
+            : inbound.text.trim() || voiceNote
+              ? {}
+              : { needsHuman: 'attachment_only' }),
           ...(inbound.threading ? { threading: inbound.threading } : {}),
           ...(inbound.sentAt ? { sentAt: inbound.sentAt.toISOString() } : {}),
         },
@@ -154,7 +162,7 @@ export async function ingestMessage(
     }
     // Media the provider holds is fetched by its own job; a voice note reaches its ticket only after
     // that job has transcribed it (the transcript is what the agent reads).
-    const fetchMedia = stored.some((a) => a.providerMediaId && !a.storageKey)
+    const fetchMedia = stored.some((a) => (a.providerMediaId || a.sourceUrl) && !a.storageKey)
     if (fetchMedia) await outbox.media(tx, { messageId: inserted.id })
     if (!(fetchMedia && inbound.kind === 'audio'))
       await outbox.inbound(tx, { conversationId, messageId: inserted.id })
@@ -214,6 +222,13 @@ async function threadKeyOf(
     if (match) return match.threadKey
   }
   return threading.messageId ?? inbound.providerMessageId ?? randomUUID()
+}
+
+/** What a message of only media says in the thread: "[image]", "[document: invoice.pdf]". */
+function mediaMarker(inbound: NormalizedInbound): string {
+  const files = inbound.attachments ?? []
+  if (files.length === 0) return `[${inbound.kind} without text]`
+  return files.map((f) => (f.filename ? `[${f.kind}: ${f.filename}]` : `[${f.kind}]`)).join(' ')
 }
 
 /** "Re: Fwd: RE: Invoice" → "invoice": what stays the same across a thread's subjects. */

@@ -23,7 +23,7 @@ import { ConversationEvents } from './conversation-events.ts'
 import { type DemoTenant, findDemoTenant, seedDemoTenant } from './demo/seed.ts'
 import { type JobStore, recoverOrphanedJobs, startJobStore } from './jobs/job-store.ts'
 import { startWorkers } from './jobs/workers.ts'
-import { LocalFileStorage } from './storage/file-storage.ts'
+import { type FileStorage, LocalFileStorage } from './storage/file-storage.ts'
 import { tenantModelChoice } from './tenant-settings.ts'
 import { createToolRunner } from './tool-runner.ts'
 
@@ -36,6 +36,8 @@ export interface Runtime {
   readonly demo: DemoTenant | null
   /** Wakes live views (the widget's event stream) when a conversation changes in this process. */
   readonly events: ConversationEvents
+  /** Attachment bytes: email attachments stored by the webhook, provider media by the media job. */
+  readonly storage: FileStorage
   stop(): Promise<void>
 }
 
@@ -73,6 +75,7 @@ export async function startRuntime(
     if (database.kind === 'pglite') await recoverOrphanedJobs(jobs.boss, database, logger)
     const tools = [...BUILTIN_TOOLS, ...(overrides.tools ?? [])]
     const events = new ConversationEvents()
+    const storage = new LocalFileStorage(config.storageDir)
     const host = new TicketHost({
       database,
       outbox: jobs.outbox,
@@ -83,7 +86,11 @@ export async function startRuntime(
     // two processes starting together cannot install two different demo keys.
     const demo =
       config.seedDemo && config.role !== 'worker'
-        ? await seedDemoTenant(database.db, { apiKey: config.demoApiKey, dataDir: config.dataDir })
+        ? await seedDemoTenant(database.db, {
+            apiKey: config.demoApiKey,
+            dataDir: config.dataDir,
+            channels: config.demoChannels,
+          })
         : null
 
     if (config.role !== 'server') {
@@ -125,7 +132,7 @@ export async function startRuntime(
           agent: agents,
           tools,
           localModels,
-          storage: new LocalFileStorage(config.storageDir),
+          storage,
           transcription: config.transcription,
         },
       )
@@ -134,6 +141,7 @@ export async function startRuntime(
     const jobStore = jobs
     return {
       events,
+      storage,
       config,
       database,
       jobs: jobStore,

@@ -6,10 +6,17 @@ import { sendMention } from './send.ts'
 export const mentionsAdapter: ChannelAdapter = {
   kind: 'mentions',
   parse: (payload) => parseMentions(payload),
-  send: (message) => sendMention(message),
+  send: (message, channelConfig) => sendMention(message, channelConfig),
 }
 
-export { type MentionsConfig, MentionsConfigSchema } from './config.ts'
-export { type Mention, MentionBatchSchema, MentionSchema, parseMentions } from './parse.ts'
+export { type MentionsConfig, MentionsConfigSchema, mentionsConfig } from './config.ts'
+export {
+  type Mention,
+  MentionBatchSchema,
+  MentionSchema,
+  parseMentions,
+  ReplyStatusBatchSchema,
+  ReplyStatusSchema,
+} from './parse.ts'
 export { sendMention } from './send.ts'
 export { MENTIONS_SIGNATURE_HEADER, type RawBodyVariables, signBody, verifyMentions } from './verify.ts'

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
 import { AtlasError } from '../../common/errors.ts'
-import { mentionsAdapter } from './index.ts'
 import { parseMentions } from './parse.ts'
 import { REDDIT_POST, TWEET } from './test-fixtures.ts'
 
@@ -61,28 +60,41 @@ describe('mentions webhook', () => {
   })
 })
 
-describe('mentions send', () => {
-  it('refuses to post automatically, permanently, saying a person posts from the source tool', async () => {
-    const error = await mentionsAdapter
-      .send(
+describe('reply statuses', () => {
+  it('reads the listening tool’s report on a posted reply as a delivery update', () => {
+    expect(
+      parseMentions({
+        statuses: [
+          { source: 'twitter', id: '99', status: 'delivered', at: '2024-03-05T11:00:00Z' },
+          {
+            source: 'reddit',
+            id: 't1_x',
+            status: 'failed',
+            at: '2024-03-05T11:01:00Z',
+            error: 'thread locked',
+          },
+        ],
+      }),
+    ).toEqual({
+      messages: [],
+      statuses: [
+        { providerMessageId: 'twitter:99', status: 'delivered', at: new Date('2024-03-05T11:00:00Z') },
         {
-          id: 'm1',
-          body: 'Sorry about that!',
-          citations: [],
-          to: { kind: 'social', value: 'twitter:samsmith' },
+          providerMessageId: 'reddit:t1_x',
+          status: 'failed',
+          at: new Date('2024-03-05T11:01:00Z'),
+          error: 'thread locked',
         },
-        {},
-      )
-      .then(
-        () => undefined,
-        (e: unknown) => e,
-      )
-    expect(error).toBeInstanceOf(AtlasError)
-    expect((error as AtlasError).message).toContain(
-      'a person posts the approved draft from the source tool (twitter)',
-    )
-    expect((error as AtlasError).details).toMatchObject({ transient: false })
-    const { isTransient } = await import('../shared/provider-error.ts')
-    expect(isTransient(error)).toBe(false)
+      ],
+      ignored: 0,
+    })
+  })
+
+  it('refuses a status it does not know', () => {
+    expect(() =>
+      parseMentions({
+        statuses: [{ source: 'twitter', id: '9', status: 'read', at: '2024-03-05T11:00:00Z' }],
+      }),
+    ).toThrow(/statuses\.0\.status/)
   })
 })

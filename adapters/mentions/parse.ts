@@ -39,10 +39,35 @@ export const MentionSchema = z.object({
 
 export const MentionBatchSchema = z.object({ mentions: z.array(MentionSchema).min(1).max(100) })
 
+/** The tool's report on a reply we handed to its replyUrl: posted publicly, or refused / removed. */
+export const ReplyStatusSchema = z.object({
+  source: MentionSchema.shape.source,
+  /** The posted reply's id at the source, as the reply endpoint answered it. */
+  id: PostId,
+  status: z.enum(['delivered', 'failed']),
+  at: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time, e.g. 2024-03-05T10:02:00Z' }),
+  error: z.string().trim().max(1000).optional(),
+})
+
+export const ReplyStatusBatchSchema = z.object({ statuses: z.array(ReplyStatusSchema).min(1).max(100) })
+
 export type Mention = z.output<typeof MentionSchema>
 
 export function parseMentions(payload: unknown): ParsedWebhook {
   const json = decodeJsonPayload(payload, 'mentions webhook')
+  if (typeof json === 'object' && json !== null && 'statuses' in json) {
+    const { statuses } = parseInput(ReplyStatusBatchSchema, json, 'reply statuses')
+    return {
+      messages: [],
+      statuses: statuses.map((s) => ({
+        providerMessageId: `${s.source}:${s.id}`,
+        status: s.status,
+        at: new Date(s.at),
+        ...(s.error ? { error: s.error } : {}),
+      })),
+      ignored: 0,
+    }
+  }
   const batch = typeof json === 'object' && json !== null && 'mentions' in json
   const mentions = batch
     ? parseInput(MentionBatchSchema, json, 'mentions webhook').mentions

@@ -1,6 +1,8 @@
 // Messenger and Instagram direct messages: one adapter per kind over the same Meta webhook and Send API.
+import { providerError } from '../shared/provider-error.ts'
 import type { ChannelAdapter } from '../types.ts'
-import type { MetaKind } from './config.ts'
+import { LABEL, type MetaKind } from './config.ts'
+import { downloadMetaAttachment } from './media.ts'
 import { parseMetaWebhook } from './parse.ts'
 import { sendMetaMessage } from './send.ts'
 
@@ -9,6 +11,15 @@ export function createMetaAdapter(kind: MetaKind): ChannelAdapter {
     kind,
     parse: (payload) => parseMetaWebhook(payload, kind),
     send: (message, channelConfig) => sendMetaMessage(message, channelConfig, kind),
+    fetchMedia: async (media, channelConfig) => {
+      if (!media.url) {
+        throw providerError('bad_request', `${LABEL[kind]} attachments are fetched by their link`, {
+          provider: kind,
+          transient: false,
+        })
+      }
+      return downloadMetaAttachment(media.url, channelConfig, kind)
+    },
   }
 }
 
@@ -25,6 +36,7 @@ export {
   type MetaSendConfig,
   MetaSendConfigSchema,
 } from './config.ts'
+export { downloadMetaAttachment } from './media.ts'
 export {
   InstagramWebhookSchema,
   MessengerWebhookSchema,

@@ -146,14 +146,19 @@ describe('Instagram webhook', () => {
     ])
   })
 
-  it('reads a read receipt naming its message, and ignores echoes and unsupported messages', () => {
+  it('reads a read receipt naming its message, ignores echoes, and hands an unsupported message to a person', () => {
     const parsed = parseMetaWebhook(
       instagramWebhook(INSTAGRAM.echo, INSTAGRAM.unsupported, INSTAGRAM.read),
       'instagram',
     )
-    expect(parsed.messages).toEqual([])
+    expect(parsed.messages).toHaveLength(1)
+    expect(parsed.messages[0]).toMatchObject({
+      providerMessageId: INSTAGRAM.unsupported.message.mid,
+      needsHuman: 'unreadable_unsupported',
+      text: expect.stringContaining('ask the customer to send it as text'),
+    })
     expect(parsed.statuses).toEqual([{ providerMessageId: 'aWdfZAG1our_reply', status: 'read', at }])
-    expect(parsed.ignored).toBe(2)
+    expect(parsed.ignored).toBe(1)
   })
 
   it('counts comment and mention changes as ignored', () => {

@@ -160,8 +160,21 @@ function normalizeMessage(
   message: z.output<typeof Message>,
   kind: MetaKind,
 ): NormalizedInbound | null {
-  // Echoes are our own (or the page inbox's) outbound messages; deleted and unsupported have no content.
-  if (message.is_echo || message.is_deleted || message.is_unsupported) return null
+  // Echoes are our own (or the page inbox's) outbound messages; a deleted message withdrew its content.
+  if (message.is_echo || message.is_deleted) return null
+  if (message.is_unsupported) {
+    // Something the API cannot show us (a poll, a payment): a person asks the customer to resend it.
+    return {
+      providerMessageId: message.mid,
+      kind: 'text',
+      text: `[A ${LABEL[kind]} message of a kind the API does not deliver: ask the customer to send it as text]`,
+      contact: { identity: { kind, value: event.sender.id } },
+      metadata: baseMetadata(event, kind),
+      replyToProviderId: null,
+      sentAt: event.timestamp,
+      needsHuman: 'unreadable_unsupported',
+    }
+  }
   const location = message.attachments?.find((a) => a.type === 'location')?.payload?.coordinates
   const attachments = (message.attachments ?? []).filter((a) => a.type !== 'location').map(attachment)
   const text = message.text ?? ''

@@ -1,5 +1,7 @@
 // The WhatsApp Cloud API channel: signed webhooks in, Cloud API messages out, media downloads.
+import { providerError } from '../shared/provider-error.ts'
 import type { ChannelAdapter } from '../types.ts'
+import { downloadWhatsAppMedia } from './media.ts'
 import { parseWhatsAppWebhook } from './parse.ts'
 import { sendWhatsAppMessage } from './send.ts'
 
@@ -7,6 +9,15 @@ export const whatsappAdapter: ChannelAdapter = {
   kind: 'whatsapp',
   parse: (payload) => parseWhatsAppWebhook(payload),
   send: (message, channelConfig) => sendWhatsAppMessage(message, channelConfig),
+  fetchMedia: async (media, channelConfig) => {
+    if (!media.mediaId) {
+      throw providerError('bad_request', 'WhatsApp media is fetched by its media id', {
+        provider: 'whatsapp',
+        transient: false,
+      })
+    }
+    return downloadWhatsAppMedia(media.mediaId, channelConfig)
+  },
 }
 
 export { isTransient } from '../shared/provider-error.ts'

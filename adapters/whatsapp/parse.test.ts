@@ -95,7 +95,7 @@ describe('WhatsApp webhook: messages', () => {
     expect(parsed.metadata.buttonPayload).toBe('RESCHEDULE')
   })
 
-  it('counts reactions, unsupported messages and other interactive kinds as ignored', () => {
+  it('skips reactions, and hands what the agent cannot read (unsupported, flows, orders) to a person with a marker', () => {
     const flow = {
       ...MESSAGES.buttonReply,
       id: 'wamid.flow',
@@ -104,8 +104,37 @@ describe('WhatsApp webhook: messages', () => {
     const parsed = parseWhatsAppWebhook(
       envelope({ messages: [MESSAGES.reaction, MESSAGES.text, MESSAGES.unsupported, flow] }),
     )
-    expect(parsed.messages.map((m) => m.text)).toEqual(['Does it come in another color?'])
-    expect(parsed.ignored).toBe(3)
+    expect(parsed.messages.map((m) => [m.text, m.needsHuman])).toEqual([
+      ['Does it come in another color?', undefined],
+      [
+        '[A WhatsApp message of a kind the Cloud API does not deliver: ask the customer to send it as text]',
+        'unreadable_unsupported',
+      ],
+      ['[A WhatsApp nfm_reply response the agent cannot read]', 'unreadable_nfm_reply'],
+    ])
+    expect(parsed.ignored).toBe(1)
+  })
+
+  it('reads a shared contact card as text, for a person to act on', () => {
+    const card = {
+      ...MESSAGES.text,
+      id: 'wamid.card',
+      type: 'contacts',
+      contacts: [{ name: { formatted_name: 'Jane Doe' }, phones: [{ phone: '+1 555 0100' }] }],
+    }
+    delete (card as { text?: unknown }).text
+    const [message] = parseWhatsAppWebhook(envelope({ messages: [card] })).messages
+    expect(message).toMatchObject({
+      text: '[Shared contact: Jane Doe +1 555 0100]',
+      needsHuman: 'shared_contact',
+    })
+  })
+
+  it('refuses a message type WhatsApp does not document, naming it', () => {
+    const odd = { ...MESSAGES.text, type: 'hologram', hologram: {} }
+    expect(() => parseWhatsAppWebhook(envelope({ messages: [odd] }))).toThrow(
+      /unknown message type "hologram"/,
+    )
   })
 
   it('reads messages without a contacts block (no name) and with numeric timestamps', () => {

@@ -71,8 +71,31 @@ const Message = z
       })
       .optional(),
     button: z.object({ text: Short, payload: Short.optional() }).optional(),
+    contacts: z
+      .array(
+        z.object({
+          name: z.object({ formatted_name: Short.optional() }).optional(),
+          phones: z
+            .array(z.object({ phone: Short.optional() }))
+            .max(20)
+            .optional(),
+        }),
+      )
+      .max(20)
+      .optional(),
   })
   .superRefine((message, ctx) => {
+    if (
+      !KNOWN_TYPES.has(message.type) &&
+      !SKIPPED_TYPES.has(message.type) &&
+      !UNREADABLE_TYPES.has(message.type)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['type'],
+        message: `unknown message type "${message.type}"`,
+      })
+    }
     // A known type must carry its object (`type: 'image'` → `image`); unknown types pass untouched.
     if (KNOWN_TYPES.has(message.type) && message[message.type as KnownType] === undefined) {
       ctx.addIssue({
@@ -116,6 +139,13 @@ const KNOWN_TYPES: ReadonlySet<string> = new Set<KnownType>([
   'interactive',
   'button',
 ])
+/** Documented types that are not a customer asking anything: a reaction, a number change notice. */
+const SKIPPED_TYPES: ReadonlySet<string> = new Set(['reaction', 'system', 'request_welcome'])
+/**
+ * Documented types the agent cannot read (WhatsApp's own `unsupported`, a catalog order, a
+ * disappearing message): stored with a marker and handed to a person, never dropped.
+ */
+const UNREADABLE_TYPES: ReadonlySet<string> = new Set(['unsupported', 'order', 'ephemeral', 'contacts'])
 type ReplyType = 'button_reply' | 'list_reply'
 const REPLY_TYPES: ReadonlySet<string> = new Set<ReplyType>(['button_reply', 'list_reply'])
 
@@ -270,8 +300,15 @@ function normalizeMessage(
     case 'interactive': {
       const interactive = message.interactive!
       const reply = interactive.type === 'button_reply' ? interactive.button_reply : interactive.list_reply
-      // Flows (`nfm_reply`) and other interactive kinds are not replies we can read as text.
-      if (!REPLY_TYPES.has(interactive.type) || !reply) return null
+      // Flows (`nfm_reply`) and other interactive kinds are not replies we can read as text: a person looks.
+      if (!REPLY_TYPES.has(interactive.type) || !reply) {
+        return {
+          ...base,
+          kind: 'interactive',
+          text: `[A WhatsApp ${interactive.type} response the agent cannot read]`,
+          needsHuman: `unreadable_${interactive.type}`,
+        }
+      }
       metadata.interactiveReply = { type: interactive.type, id: reply.id }
       return { ...base, kind: 'interactive', text: reply.title }
     }
@@ -280,8 +317,25 @@ function normalizeMessage(
       if (button.payload !== undefined) metadata.buttonPayload = button.payload
       return { ...base, kind: 'button', text: button.text }
     }
+    case 'contacts': {
+      const cards = (message.contacts ?? []).map((card) =>
+        [card.name?.formatted_name, ...(card.phones ?? []).map((p) => p.phone)].filter(Boolean).join(' '),
+      )
+      return {
+        ...base,
+        kind: 'text',
+        text: `[Shared contact: ${cards.filter(Boolean).join('; ') || 'no details'}]`,
+        needsHuman: 'shared_contact',
+      }
+    }
     default:
-      return null
+      if (!UNREADABLE_TYPES.has(message.type)) return null
+      return {
+        ...base,
+        kind: 'text',
+        text: `[A WhatsApp ${message.type === 'unsupported' ? 'message of a kind the Cloud API does not deliver' : `${message.type} message`}: ask the customer to send it as text]`,
+        needsHuman: `unreadable_${message.type}`,
+      }
   }
 }
 

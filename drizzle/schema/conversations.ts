@@ -114,6 +114,8 @@ export const attachments = pgTable(
     storageKey: text(),
     /** The provider's media id (WhatsApp), to download it later. */
     providerMediaId: text(),
+    /** Where the provider serves the file (Messenger and Instagram CDN links), to download it later. */
+    sourceUrl: text(),
     createdAt: createdAt(),
   },
   (t) => [index('attachments_message').on(t.messageId)],

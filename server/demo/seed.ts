@@ -3,11 +3,14 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { eq } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
+import { configSchemaFor } from '../../adapters/index.ts'
+import { parseInput } from '../../common/validation.ts'
 import type { Executor } from '../../drizzle/database.ts'
-import { channels } from '../../drizzle/schema/channels.ts'
+import { channels, channelTemplates } from '../../drizzle/schema/channels.ts'
 import { tenants } from '../../drizzle/schema/tenants.ts'
 import { generateApiKey, installApiKey } from '../auth/api-keys.ts'
+import type { DemoChannels } from '../config.ts'
 import { parseArticle } from '../library/article.ts'
 import { upsertArticle } from '../library/store.ts'
 
@@ -27,6 +30,23 @@ export interface SeedOptions {
   /** Use this API key (ATLAS_DEMO_API_KEY); otherwise one is generated once and kept in `dataDir`. */
   apiKey?: string | undefined
   dataDir: string
+  /** One channel of each kind, id = kind name; configs come from ATLAS_DEMO_* and are refreshed each start. */
+  channels?: DemoChannels | undefined
+}
+
+const CHANNEL_NAMES: Record<keyof DemoChannels, string> = {
+  whatsapp: 'WhatsApp',
+  email: 'Support email',
+  messenger: 'Facebook Messenger',
+  instagram: 'Instagram DMs',
+  mentions: 'Social mentions',
+}
+
+/** An approved WhatsApp template, so the demo can reach a customer after the 24-hour window. */
+const DEMO_TEMPLATE = {
+  name: 'follow_up',
+  language: 'en',
+  body: 'Hi {{1}}, this is Quillstack support following up on your question. Reply here and we will pick it up.',
 }
 
 export async function seedDemoTenant(db: Executor, options: SeedOptions): Promise<DemoTenant> {
@@ -49,9 +69,35 @@ export async function seedDemoTenant(db: Executor, options: SeedOptions): Promis
       await upsertArticle(db, tenant.id, parseArticle(readFileSync(join(LIBRARY_DIR, file), 'utf8')))
     }
   }
+  if (options.channels) await seedDemoChannels(db, tenant.id, options.channels)
   const apiKey = options.apiKey ?? rememberedKey(options.dataDir)
   await installApiKey(db, tenant.id, 'demo', apiKey)
   return { tenantId: tenant.id, apiKey, widgetKey: DEMO_WIDGET_KEY, created }
+}
+
+async function seedDemoChannels(db: Executor, tenantId: string, configs: DemoChannels): Promise<void> {
+  for (const [kind, raw] of Object.entries(configs) as [keyof DemoChannels, Record<string, unknown>][]) {
+    const schema = configSchemaFor(kind)
+    const config = (
+      schema ? parseInput(schema, raw, `demo ${kind} channel (ATLAS_DEMO_*)`, 'config_invalid') : raw
+    ) as Record<string, unknown>
+    const [channel] = await db
+      .insert(channels)
+      .values({ tenantId, kind, name: CHANNEL_NAMES[kind], key: kind, config })
+      .onConflictDoUpdate({
+        target: channels.key,
+        set: { config: sql`excluded.config` },
+        // A channel another tenant registered under the same id is never touched.
+        setWhere: and(eq(channels.tenantId, tenantId), eq(channels.kind, kind)),
+      })
+      .returning({ id: channels.id })
+    if (kind === 'whatsapp' && channel) {
+      await db
+        .insert(channelTemplates)
+        .values({ tenantId, channelId: channel.id, ...DEMO_TEMPLATE })
+        .onConflictDoNothing()
+    }
+  }
 }
 
 export async function findDemoTenant(db: Executor): Promise<string | null> {

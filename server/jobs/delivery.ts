@@ -130,7 +130,24 @@ async function outboundFor(
     to: identity,
     ...(template ? { template } : {}),
     ...(kind === 'email' ? { threading: await emailThreading(db, message.conversationId) } : {}),
+    ...(kind === 'mentions' ? await publicReplyTarget(db, message.conversationId) : {}),
   }
+}
+
+/** A public reply answers the customer's latest post. */
+async function publicReplyTarget(
+  db: Executor,
+  conversationId: string,
+): Promise<Pick<OutboundMessage, 'replyTo'>> {
+  const [latest] = await db
+    .select({ providerMessageId: messages.providerMessageId, metadata: messages.metadata })
+    .from(messages)
+    .where(and(eq(messages.conversationId, conversationId), eq(messages.direction, 'inbound')))
+    .orderBy(desc(messages.createdAt))
+    .limit(1)
+  if (!latest?.providerMessageId) return {}
+  const url = typeof latest.metadata.url === 'string' ? latest.metadata.url : undefined
+  return { replyTo: { providerMessageId: latest.providerMessageId, url } }
 }
 
 /** A reply threads under the customer's latest email (RFC 5322 §3.6.4: In-Reply-To and References). */

@@ -3,9 +3,9 @@
 // for the team); without a transcription provider the message says so and a person is asked. Only
 // then is the message handed to its ticket — never silently dropped, never answered unheard.
 import { and, eq, isNull } from 'drizzle-orm'
+import { adapterFor, type ChannelAdapter, type ChannelKind } from '../../adapters/index.ts'
 import { isTransient } from '../../adapters/shared/provider-error.ts'
 import { transcribe } from '../../adapters/transcription/index.ts'
-import { downloadWhatsAppMedia } from '../../adapters/whatsapp/index.ts'
 import { channels } from '../../drizzle/schema/channels.ts'
 import { attachments, messages } from '../../drizzle/schema/conversations.ts'
 import type { MediaJob } from '../../machines/host/outbox.ts'
@@ -19,6 +19,7 @@ export function mediaHandler(
   context: JobContext,
   storage: FileStorage,
   transcription: Config['transcription'],
+  adapters: (kind: ChannelKind) => ChannelAdapter | undefined = adapterFor,
 ): JobHandler<MediaJob> {
   const { database, logger, outbox } = context
   return async (job) => {
@@ -35,10 +36,14 @@ export function mediaHandler(
       .from(attachments)
       .where(and(eq(attachments.messageId, messageId), isNull(attachments.storageKey)))
     let voice: { bytes: Uint8Array; mimeType: string } | null = null
+    const fetchMedia = adapters(channel.kind)?.fetchMedia
     for (const attachment of pending) {
-      if (!attachment.providerMediaId || channel.kind !== 'whatsapp') continue
+      if (!fetchMedia || !(attachment.providerMediaId || attachment.sourceUrl)) continue
       try {
-        const media = await downloadWhatsAppMedia(attachment.providerMediaId, channel.config)
+        const media = await fetchMedia(
+          { mediaId: attachment.providerMediaId ?? undefined, url: attachment.sourceUrl ?? undefined },
+          channel.config,
+        )
         const stored = await storage.put(media.bytes)
         await database.db
           .update(attachments)

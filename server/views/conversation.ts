@@ -1,11 +1,11 @@
 // Read models for the API: a conversation with its messages, ticket, the agent's latest decision,
 // the pending draft and the audit trail, all scoped to one tenant.
-import { and, asc, desc, eq } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray } from 'drizzle-orm'
 import { AtlasError } from '../../common/errors.ts'
 import type { Executor } from '../../drizzle/database.ts'
 import { channels } from '../../drizzle/schema/channels.ts'
 import { contacts } from '../../drizzle/schema/contacts.ts'
-import { conversations, messages } from '../../drizzle/schema/conversations.ts'
+import { attachments, conversations, messages } from '../../drizzle/schema/conversations.ts'
 import { agentDecisions, drafts, ticketEvents, tickets } from '../../drizzle/schema/tickets.ts'
 
 export const ticketNumber = (n: number) => `TKT-${n}`
@@ -57,6 +57,18 @@ async function readConversation(db: Executor, tenantId: string, conversationId: 
     .from(messages)
     .where(eq(messages.conversationId, conversationId))
     .orderBy(asc(messages.createdAt), asc(messages.direction))
+  const files = thread.length
+    ? await db
+        .select()
+        .from(attachments)
+        .where(
+          inArray(
+            attachments.messageId,
+            thread.map((m) => m.id),
+          ),
+        )
+        .orderBy(asc(attachments.createdAt))
+    : []
   const allTickets = await db
     .select()
     .from(tickets)
@@ -95,6 +107,17 @@ async function readConversation(db: Executor, tenantId: string, conversationId: 
       deliveryStatus: m.deliveryStatus,
       deliveryError: m.deliveryError,
       replyToId: m.replyToId,
+      attachments: files
+        .filter((f) => f.messageId === m.id)
+        .map((f) => ({
+          id: f.id,
+          kind: f.kind,
+          filename: f.filename,
+          mimeType: f.mimeType,
+          size: f.size,
+          // Null while the media job is still fetching it from the provider.
+          url: f.storageKey ? `/v1/attachments/${f.id}` : null,
+        })),
       createdAt: m.createdAt,
       sentAt: m.sentAt,
     })),
