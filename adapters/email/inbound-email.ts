@@ -1,5 +1,5 @@
 // What both inbound formats (raw MIME, Postmark JSON) are read into before normalization.
-import type { InboundAttachment } from '../types.ts'
+import type { DeliveryUpdate, InboundAttachment } from '../types.ts'
 
 export interface InboundEmail {
   from: { address: string; name?: string | undefined }
@@ -16,6 +16,8 @@ export interface InboundEmail {
   attachments: InboundAttachment[]
   /** Auto-replies, bounces and bulk mail: answering them would start a mail loop. */
   automatic: boolean
+  /** A delivery status notification about a message we sent (RFC 3464), when this is one. */
+  deliveryReport?: DeliveryUpdate | undefined
   /** Provider fields worth keeping on the conversation. */
   metadata: Record<string, unknown>
 }

@@ -10,6 +10,7 @@ import {
   normalizeMessageId,
   normalizeReferences,
 } from './addresses.ts'
+import { readDeliveryReport } from './bounce.ts'
 import { attachmentKind, type InboundEmail, isAutomatic, MAX_EMAIL_BYTES } from './inbound-email.ts'
 
 const Sender = z.object({ from: EmailAddress })
@@ -41,14 +42,22 @@ export async function readMime(payload: unknown): Promise<InboundEmail> {
     })
   }
   const header = (name: string) => headerText(parsed.headers.get(name))
+  const messageId = normalizeMessageId(parsed.messageId)
+  const date = parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date : undefined
+  const deliveryReport = readDeliveryReport(
+    source.toString('latin1'),
+    header('content-type'),
+    messageId,
+    date,
+  )
   return {
     from: { address: from, name: cleanName(sender.name) },
     subject: (parsed.subject ?? '').trim(),
-    messageId: normalizeMessageId(parsed.messageId),
+    messageId,
     inReplyTo: normalizeMessageId(parsed.inReplyTo),
     references: normalizeReferences(parsed.references),
     text: (parsed.text ?? '').replace(/\r\n?/g, '\n').trim(),
-    date: parsed.date && !Number.isNaN(parsed.date.getTime()) ? parsed.date : undefined,
+    date,
     attachments: parsed.attachments.map((a) => ({
       kind: attachmentKind(a.contentType),
       mimeType: a.contentType,
@@ -57,6 +66,7 @@ export async function readMime(payload: unknown): Promise<InboundEmail> {
       content: new Uint8Array(a.content.buffer, a.content.byteOffset, a.content.byteLength),
     })),
     automatic: isAutomatic(header, from),
+    ...(deliveryReport ? { deliveryReport } : {}),
     metadata: {},
   }
 }

@@ -28,7 +28,7 @@ describe('raw MIME email', () => {
     expect(message).toMatchObject({
       providerMessageId: 'CAKx8Yv2p3Jq9w+Uo1=Zz7b2n3K4mL5@mail.gmail.com',
       kind: 'email',
-      text: 'Hi,\n\nI reset my password twice but the login page still says "invalid credentials".\nCan you help?',
+      text: 'I reset my password twice but the login page still says "invalid credentials".\nCan you help?',
       contact: {
         identity: { kind: 'email', value: 'sam.smith@example.com' },
         email: 'sam.smith@example.com',
@@ -55,9 +55,7 @@ describe('raw MIME email', () => {
       name: 'Renée Müller',
     })
     expect(message.threading!.subject).toBe('Lieferung für Bestellung 1042')
-    expect(message.text).toBe(
-      'Hallo,\n\nmeine Bestellung 1042 ist noch nicht angekommen. Können Sie nachsehen?',
-    )
+    expect(message.text).toBe('meine Bestellung 1042 ist noch nicht angekommen. Können Sie nachsehen?')
     expect(message.fullText).toContain('Viele Grüße\nRenée')
   })
 
@@ -145,6 +143,22 @@ describe('raw MIME email', () => {
     expect((await parseEmail(bulk, RFC822)).ignored).toBe(1)
     const group = 'From: a@example.com\r\nPrecedence: list\r\nSubject: Help\r\n\r\nMy order is late'
     expect((await parseEmail(group, RFC822)).messages).toHaveLength(1)
+  })
+
+  it('reads a bounce of one of our replies (RFC 3464) as a failed delivery of that message', async () => {
+    expect(await parseEmail(eml('bounce'), RFC822)).toEqual({
+      messages: [],
+      statuses: [
+        {
+          providerMessageId: '3f0e2a6c-0000-4000-8000-000000000001@quillstack.example',
+          status: 'failed',
+          at: new Date('2024-03-05T10:25:00Z'),
+          error:
+            'The email bounced (5.1.1): smtp; 550 5.1.1 <nobody@example.net>: Recipient address rejected: User unknown in virtual mailbox table',
+        },
+      ],
+      ignored: 0,
+    })
   })
 
   it.each([

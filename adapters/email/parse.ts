@@ -12,6 +12,8 @@ import { stripReply } from './strip-reply.ts'
 export async function parseEmail(payload: unknown, context: ParseContext = {}): Promise<ParsedWebhook> {
   const email =
     format(payload, context.contentType) === 'mime' ? await readMime(payload) : readPostmark(payload)
+  // A bounce of one of our replies is a delivery update; other automatic mail is never answered.
+  if (email.deliveryReport) return { messages: [], statuses: [email.deliveryReport], ignored: 0 }
   if (email.automatic) return { messages: [], statuses: [], ignored: 1 }
   return { messages: [normalize(email)], statuses: [], ignored: 0 }
 }

@@ -116,3 +116,20 @@ describe('stripReply: signatures', () => {
     expect(stripReply('On Tue, 5 Mar 2024 at 10:02, Acme <s@acme.example> wrote:\n> Try now').text).toBe('')
   })
 })
+
+describe('greetings and sign-offs above a signature', () => {
+  it('leaves the agent the request alone: salutation, sign-off and signature go', () => {
+    const stripped = stripReply(
+      'Hi,\n\nHow do I reset my password?\n\nThanks,\nDana\n\n-- \nDana Reyes\nAcme Corp',
+    )
+    expect(stripped.text).toBe('How do I reset my password?')
+    expect(stripped.signature).toBe('Thanks,\nDana\n\n-- \nDana Reyes\nAcme Corp')
+  })
+
+  it('keeps a greeting that is all there is, and a line that only starts like one', () => {
+    expect(stripReply('Hello!').text).toBe('Hello!')
+    expect(stripReply('Hi, my invoice is wrong. Can you fix it?').text).toBe(
+      'Hi, my invoice is wrong. Can you fix it?',
+    )
+  })
+})

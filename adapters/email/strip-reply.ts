@@ -51,7 +51,7 @@ export function stripReply(input: string): StrippedReply {
     kept = own
     signature = ''
   }
-  return { text: tidy(kept), quote: quote || null, signature: signature || null }
+  return { text: tidy(withoutGreeting(kept)), quote: quote || null, signature: signature || null }
 }
 
 /** Convenience: only the new text. */
@@ -82,17 +82,28 @@ function isAttribution(line: string): boolean {
 }
 
 function findSignatureStart(lines: string[]): number {
-  for (let i = 0; i < lines.length; i++) {
-    if (DELIMITER.test(lines[i]!) || MOBILE_TAGLINE.test(lines[i]!)) return i
-  }
-  // A sign-off followed by at most a short name block (name, role, company, phone) to the end.
-  for (let i = lines.length - 1; i >= 0; i--) {
+  let end = lines.findIndex((line) => DELIMITER.test(line) || MOBILE_TAGLINE.test(line))
+  if (end === -1) end = lines.length
+  // A sign-off followed by at most a short name block (name, role, company, phone) up to the
+  // signature proper: "Thanks,\nDana\n-- \nDana Reyes, Acme" loses both.
+  for (let i = end - 1; i >= 0; i--) {
     if (!SIGN_OFF.test(lines[i]!)) continue
-    const after = lines.slice(i + 1).filter((line) => line.trim() !== '')
+    const after = lines.slice(i + 1, end).filter((line) => line.trim() !== '')
     if (after.length <= 5 && after.every((line) => line.trim().length <= 60)) return i
-    return -1
+    break
   }
-  return -1
+  return end === lines.length ? -1 : end
+}
+
+/** A salutation on its own line ("Hi,", "Hello team,", "Dear Support,"): nothing for the agent to read. */
+const GREETING =
+  /^\s*(hi|hello|hey|dear|good (morning|afternoon|evening)|greetings|hallo|guten tag|bonjour|hola|ciao)\b[^.?!\n]{0,40}[,!:]?\s*$/i
+
+function withoutGreeting(lines: string[]): string[] {
+  const first = lines.findIndex((line) => line.trim() !== '')
+  if (first === -1 || !GREETING.test(lines[first]!)) return lines
+  const rest = lines.slice(first + 1)
+  return rest.some((line) => line.trim() !== '') ? rest : lines
 }
 
 /** Trims the ends and collapses runs of blank lines. */
