@@ -60,6 +60,10 @@ function printBanner(database: string, port: number, demo: { apiKey: string; wid
       'Try it: send a chat-widget message, wait a second, read the conversation:',
       `  id=$(curl -s -X POST ${url}/v1/widget/${demo.widgetKey}/messages -H 'content-type: application/json' -d '{"visitorId":"visitor-1","text":"How do I reset my password?"}' | sed -E 's/.*"conversationId":"([^"]+)".*/\\1/'); sleep 1; curl -s ${url}/v1/conversations/$id -H 'authorization: Bearer ${demo.apiKey}'`,
       '',
+      `The chat widget on a demo page: ${url}/`,
+      `Channel webhooks: ${url}/webhooks/whatsapp/whatsapp, /webhooks/meta/messenger, /webhooks/meta/instagram,`,
+      '  /webhooks/email/email, /webhooks/mentions/mentions (README "Channels" has a curl line for each).',
+      '',
     )
   }
   process.stdout.write(`${lines.join('\n')}\n`)

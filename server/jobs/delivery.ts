@@ -51,7 +51,16 @@ export function deliveryHandler(
         providerMessageId = result.providerMessageId
       } catch (error) {
         // A refusal (a closed window, an unknown recipient) fails the same way every time: escalate now.
-        if (isTransient(error) && !isLastAttempt(job)) throw error
+        if (isTransient(error) && !isLastAttempt(job)) {
+          // Operators see why a reply is still queued while pg-boss backs off.
+          await database.db
+            .update(messages)
+            .set({
+              deliveryError: `Attempt ${job.retryCount + 1} of ${job.retryLimit + 1} failed, retrying: ${(error as Error).message.slice(0, 400)}`,
+            })
+            .where(and(eq(messages.id, messageId), eq(messages.deliveryStatus, 'queued')))
+          throw error
+        }
         const reason = (error as Error).message.slice(0, 500)
         logger.error({ err: error, messageId, ticketId }, 'delivery failed for good: escalating')
         await reportDeliveryFailure(host, { ticketId, messageId, reason, reporter: 'delivery' })
@@ -68,7 +77,7 @@ export function deliveryHandler(
           if (alreadySent) return
           await tx
             .update(messages)
-            .set({ deliveryStatus: 'sent', sentAt: new Date(), providerMessageId })
+            .set({ deliveryStatus: 'sent', sentAt: new Date(), providerMessageId, deliveryError: null })
             .where(eq(messages.id, messageId))
         },
       },

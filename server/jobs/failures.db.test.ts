@@ -132,6 +132,12 @@ describe(`failures end with a person (${testDatabaseKind})`, () => {
     }
     const handler = deliveryHandler(context, () => refusing)
     await expect(handler(job({ ticketId, messageId: replyId }, 0, 10))).rejects.toThrow('503')
+    // While it backs off, the operator sees why the reply is still queued.
+    const [waiting] = await testDb.database.db.select().from(messages).where(eq(messages.id, replyId))
+    expect(waiting).toMatchObject({
+      deliveryStatus: 'queued',
+      deliveryError: 'Attempt 1 of 11 failed, retrying: 503 Service Unavailable',
+    })
     await handler(job({ ticketId, messageId: replyId }, 10, 10))
     expect(calls).toBe(2)
     const [reply] = await testDb.database.db.select().from(messages).where(eq(messages.id, replyId))
