@@ -20,7 +20,13 @@ export function limitBody(maxBytes: number): MiddlewareHandler {
 
 /** The raw JSON body; an empty body reads as `{}` so endpoints without input accept a bare POST. */
 export async function readJson(c: Context, options: { allowEmpty?: boolean } = {}): Promise<unknown> {
-  const text = await c.req.text()
+  let text: string
+  try {
+    // Fatal: a body that is not UTF-8 is refused, not stored with replacement characters.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(await c.req.arrayBuffer())
+  } catch {
+    throw new AtlasError('bad_request', 'The request body is not valid UTF-8')
+  }
   if (text.trim().length === 0) {
     if (options.allowEmpty) return {}
     throw new AtlasError('bad_request', 'The request body is empty; send a JSON object')
