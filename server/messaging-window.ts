@@ -8,6 +8,9 @@ import { channels, channelTemplates } from '../drizzle/schema/channels.ts'
 import { conversations } from '../drizzle/schema/conversations.ts'
 import type { MessageTemplate } from '../machines/ticket.machine.ts'
 
+/** Messenger and Instagram allow a person's reply up to 7 days with the HUMAN_AGENT tag (when enabled). */
+const HUMAN_AGENT_EXTRA_MS = 6 * 24 * 3600_000
+
 export async function assertWindowOpen(
   db: Executor,
   conversationId: string,
@@ -15,16 +18,24 @@ export async function assertWindowOpen(
   now = new Date(),
 ) {
   const [conversation] = await db
-    .select({ windowExpiresAt: conversations.windowExpiresAt, kind: channels.kind })
+    .select({ windowExpiresAt: conversations.windowExpiresAt, kind: channels.kind, config: channels.config })
     .from(conversations)
     .innerJoin(channels, eq(channels.id, conversations.channelId))
     .where(eq(conversations.id, conversationId))
-  if (!conversation?.windowExpiresAt || conversation.windowExpiresAt > now) return
+  if (!conversation?.windowExpiresAt) return
+  const tagged =
+    (conversation.kind === 'messenger' || conversation.kind === 'instagram') &&
+    conversation.config.humanAgentTag === true
+  const closesAt = new Date(conversation.windowExpiresAt.getTime() + (tagged ? HUMAN_AGENT_EXTRA_MS : 0))
+  if (closesAt > now) return
+  const instead =
+    conversation.kind === 'whatsapp'
+      ? `Send an approved template (POST /v1/tickets/${ticketNumber}/template); the customer's reply reopens the window.`
+      : "Only the customer's next message reopens it."
   throw new AtlasError(
     'window_closed',
-    `The ${conversation.kind} window closed at ${conversation.windowExpiresAt.toISOString()}: free text can no longer be ` +
-      `sent. Send an approved template (POST /v1/tickets/${ticketNumber}/template); the customer's reply reopens the window.`,
-    { details: { windowExpiresAt: conversation.windowExpiresAt.toISOString() } },
+    `The ${conversation.kind} window closed at ${closesAt.toISOString()}: free text can no longer be sent. ${instead}`,
+    { details: { windowExpiresAt: closesAt.toISOString() } },
   )
 }
 

@@ -3,8 +3,11 @@
 // (by mid and by watermark) coming back; echoes ignored; redeliveries stored once.
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { IG_ACCOUNT_ID, PAGE_ID } from '../../adapters/meta/test-fixtures.ts'
+import { channels } from '../../drizzle/schema/channels.ts'
+import { conversations } from '../../drizzle/schema/conversations.ts'
 import { type FakeGraphApi, startFakeGraphApi } from '../../testing/fake-graph-api.ts'
 import { eventually, startTestRuntime, type TestRuntime } from '../../testing/runtime.ts'
 import {
@@ -192,5 +195,58 @@ describe.each(KINDS)('$kind end to end', ({ kind, object, account }) => {
       error: { code: 'validation_failed', message: /object/ },
     })
     expect(await storedCounts(t)).toEqual(before)
+  })
+})
+
+describe('the Messenger window', () => {
+  it('refuses a late reply after 24 hours; with the human-agent tag, a person may answer for 7 days', async () => {
+    const sender = `6900000000009${++seq}`
+    const { mid, event } = customerMessage(PAGE_ID, sender, { text: 'How do I invite a teammate?' })
+    await postSigned(t, '/webhooks/meta/messenger', webhook('page', PAGE_ID, event), APP_SECRET)
+    const conversationId = await conversationOf(t, mid)
+    const v = await settled(t, conversationId)
+    const db = t.runtime.database.db
+    // Two days later.
+    await db
+      .update(conversations)
+      .set({ windowExpiresAt: new Date(Date.now() - 24 * 3600_000) })
+      .where(eq(conversations.id, conversationId))
+    const late = await t.api('POST', `/v1/tickets/${v.ticket!.number}/reply`, { text: 'Sorry for the wait!' })
+    expect(late.status).toBe(409)
+    expect(await late.json()).toMatchObject({
+      error: { code: 'window_closed', message: expect.stringContaining("Only the customer's next message") },
+    })
+
+    const [channel] = await db.select().from(channels).where(eq(channels.key, 'messenger'))
+    await db
+      .update(channels)
+      .set({ config: { ...channel!.config, humanAgentTag: true } })
+      .where(eq(channels.id, channel!.id))
+    try {
+      graph.enqueue({
+        graphError: {
+          status: 400,
+          code: 10,
+          subcode: 2018278,
+          message: '(#10) This message is sent outside of allowed window.',
+        },
+      })
+      const tagged = await t.api('POST', `/v1/tickets/${v.ticket!.number}/reply`, {
+        text: 'Sorry for the wait!',
+      })
+      expect(tagged.status).toBe(200)
+      const [refused, resent] = await eventually(async () => {
+        const sent = sentTo(sender)
+        return sent.length >= 3 ? sent.slice(1) : undefined
+      })
+      expect(refused!.json).toMatchObject({ messaging_type: 'RESPONSE' })
+      expect(resent!.json).toMatchObject({ messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' })
+      await eventually(async () => {
+        const rows = await outboundOf(t, conversationId)
+        return rows.at(-1)?.deliveryStatus === 'sent' ? true : undefined
+      })
+    } finally {
+      await db.update(channels).set({ config: channel!.config }).where(eq(channels.id, channel!.id))
+    }
   })
 })
