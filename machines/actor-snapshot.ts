@@ -44,8 +44,16 @@ export function persistTicket(snapshot: TicketSnapshot): PersistedTicket {
   return { value: snapshot.value as TicketState, context: snapshot.context }
 }
 
+const ADDED_LATER: Pick<TicketContext, 'tags' | 'priority' | 'notes'> = {
+  tags: [],
+  priority: 'normal',
+  notes: 0,
+}
+
 export function restoreTicket(persisted: PersistedTicket): TicketSnapshot {
-  return ticketMachine.resolveState({ value: persisted.value, context: persisted.context })
+  // Snapshots persisted before a context field existed get its default (tags and priority came later).
+  const context: TicketContext = { ...ADDED_LATER, ...persisted.context }
+  return ticketMachine.resolveState({ value: persisted.value, context })
 }
 
 export function stateOf(snapshot: TicketSnapshot): TicketState {

@@ -91,6 +91,18 @@ const ev = {
     error: '503 from channel',
   }),
   timer: (token: number): TicketEvent => ({ type: 'TIMER', timer: 'autoClose', token }),
+  tag: (add: string[], remove: string[] = []): TicketEvent => ({ type: 'TAG', add, remove, by: 'op-1' }),
+  priority: (priority: 'low' | 'normal' | 'high' | 'urgent'): TicketEvent => ({
+    type: 'SET_PRIORITY',
+    priority,
+    by: 'op-1',
+  }),
+  note: (messageId = 'note-1'): TicketEvent => ({
+    type: 'NOTE',
+    messageId,
+    text: 'Checked billing',
+    by: 'op-2',
+  }),
 }
 
 /** Applies events like the host does (persist → JSON → restore → transition) and records coverage. */
@@ -194,7 +206,8 @@ describe('ticket machine: triaging', () => {
   it('escalate: gives the ticket to humans with the reason', () => {
     const { snapshot, steps } = drive([ev.decided(1, 'escalate')], at.triaging())
     expect(stateOf(snapshot)).toBe('pending')
-    expect(effectTypes(last(steps))).toEqual(['recordDecision'])
+    // Nobody has the ticket yet, so routing picks a queue and a person.
+    expect(effectTypes(last(steps))).toEqual(['recordDecision', 'route'])
     expect(snapshot.context).toMatchObject({
       owner: 'human',
       escalation: { reason: 'restricted_action:refund' },
@@ -208,7 +221,7 @@ describe('ticket machine: triaging', () => {
     }
     const { snapshot, steps } = drive([decided as TicketEvent], at.triaging())
     expect(stateOf(snapshot)).toBe('pending')
-    expect(effectTypes(last(steps))).toEqual(['recordDecision', 'queueReply'])
+    expect(effectTypes(last(steps))).toEqual(['recordDecision', 'queueReply', 'route'])
     expect(last(steps).effects[1]).toMatchObject({ params: { messageId: 'out-n', author: 'bot' } })
     expect(snapshot.context.unanswered).toBe(true)
   })
@@ -325,6 +338,7 @@ describe('ticket machine: awaiting_approval', () => {
         type: 'settleDraft',
         params: { draftId: 'draft-1', status: 'rejected', by: 'op-1', sentMessageId: null },
       },
+      { type: 'route', params: { reason: 'draft_rejected: wrong article' } },
     ])
   })
 
@@ -345,7 +359,9 @@ describe('ticket machine: awaiting_approval', () => {
     ] as const) {
       const { snapshot, steps } = drive([event], at.awaiting_approval())
       expect(stateOf(snapshot)).toBe(state)
-      expect(last(steps).effects[0]).toMatchObject({ type: 'settleDraft', params: { status: 'superseded' } })
+      expect(last(steps).effects.find((e) => e.type === 'settleDraft')).toMatchObject({
+        params: { status: 'superseded' },
+      })
       expect(snapshot.context.draftId).toBeNull()
     }
   })
@@ -550,6 +566,83 @@ describe('ticket machine: escalation from every live state', () => {
     expect(stateOf(drive([ev.deliveryFailed()], at.awaiting_approval()).snapshot)).toBe('pending')
     expect(stateOf(drive([ev.deliveryFailed()], at.resolved()).snapshot)).toBe('pending')
     expect(stateOf(drive([ev.deliveryFailed()], at.new()).snapshot)).toBe('pending')
+  })
+})
+
+describe('ticket machine: tags, priority, notes, routing and summaries', () => {
+  const live = [
+    'new',
+    'triaging',
+    'bot_handled',
+    'awaiting_approval',
+    'pending',
+    'in_progress',
+    'resolved',
+  ] as const
+
+  it('tags, priority and notes work in every live state without moving it', () => {
+    for (const state of live) {
+      const { snapshot, steps } = drive(
+        [ev.tag(['vip', 'refund']), ev.priority('urgent'), ev.note()],
+        at[state](),
+      )
+      expect(stateOf(snapshot)).toBe(state)
+      expect(snapshot.context.tags).toEqual(['vip', 'refund'])
+      expect(snapshot.context.priority).toBe('urgent')
+      expect(effectTypes(steps[2]!)).toEqual(['addNote'])
+      expect(steps[2]!.effects[0]!.params).toEqual({
+        messageId: 'note-1',
+        text: 'Checked billing',
+        by: 'op-2',
+      })
+    }
+  })
+
+  it('removes tags, and ignores a tag or priority change that changes nothing', () => {
+    const tagged = drive([ev.tag(['a', 'b'])], at.pending()).snapshot
+    expect(drive([ev.tag([], ['a'])], tagged).snapshot.context.tags).toEqual(['b'])
+    expect(last(drive([ev.tag(['a'])], tagged).steps).changed).toBe(false)
+    expect(last(drive([ev.tag([], ['zzz'])], tagged).steps).changed).toBe(false)
+    expect(last(drive([ev.priority('normal')], tagged).steps).changed).toBe(false)
+    expect(last(drive([ev.assign(null)], tagged).steps).changed).toBe(false)
+  })
+
+  it('a closed ticket takes no tags or notes', () => {
+    expect(last(drive([ev.note()], at.closed()).steps).changed).toBe(false)
+    expect(last(drive([ev.tag(['x'])], at.closed()).steps).changed).toBe(false)
+  })
+
+  it('an escalation nobody owns asks for routing; one that is already assigned does not', () => {
+    const escalated = drive([ev.customer(), ev.decided(1, 'escalate')])
+    expect(effectTypes(last(escalated.steps))).toContain('route')
+    const assigned = drive([ev.customer(), ev.assign('op-3'), ev.decided(1, 'escalate')])
+    expect(effectTypes(last(assigned.steps))).not.toContain('route')
+    expect(effectTypes(last(drive([ev.markPending()], at.bot_handled()).steps))).toContain('route')
+  })
+
+  it('asks for a summary when a person takes over from the bot or the ticket moves between people', () => {
+    const takeOver = last(drive([ev.takeOver('op-7')], at.awaiting_approval()).steps)
+    expect(takeOver.effects.find((e) => e.type === 'summarize')?.params).toEqual({
+      reason: 'take_over',
+      by: 'op-7',
+      turn: 1,
+    })
+    // Already a human's: taking it over again is not a hand-over from the bot.
+    expect(effectTypes(last(drive([ev.takeOver('op-8')], at.in_progress()).steps))).not.toContain('summarize')
+    // First assignment is not a transfer; moving it from op-1 to op-3 is.
+    const firstAssign = last(drive([ev.assign('op-3')], at.pending()).steps)
+    expect(effectTypes(firstAssign)).not.toContain('summarize')
+    const transfer = last(drive([ev.assign('op-3')], at.in_progress()).steps)
+    expect(transfer.effects.find((e) => e.type === 'summarize')?.params).toMatchObject({ reason: 'transfer' })
+  })
+
+  it('restores snapshots stored before tags and priority existed', () => {
+    const persisted = JSON.parse(JSON.stringify(persistTicket(at.pending())))
+    delete persisted.context.tags
+    delete persisted.context.priority
+    const restored = restoreTicket(persisted)
+    expect(restored.context).toMatchObject({ tags: [], priority: 'normal' })
+    expect(applyTicketEvent(restored, ev.tag(['old'])).snapshot.context.tags).toEqual(['old'])
   })
 })
 

@@ -10,7 +10,7 @@
 // durable timer with a token, and a TIMER event whose token is no longer current is stale and ignored.
 import { assign, enqueueActions, setup } from 'xstate'
 import type { Citation } from '../drizzle/schema/conversations.ts'
-import type { GateAction, TicketOwner, TicketStatus } from '../drizzle/schema/tickets.ts'
+import type { GateAction, TicketOwner, TicketPriority, TicketStatus } from '../drizzle/schema/tickets.ts'
 
 export const TICKET_MACHINE_VERSION = 1
 
@@ -48,6 +48,11 @@ export interface TicketContext {
   autoCloseSeconds: number
   /** The last reply the channel confirmed delivered. */
   lastDeliveredMessageId: string | null
+  /** Tag names (operators and routing rules add them). */
+  tags: string[]
+  priority: TicketPriority
+  /** Internal notes written; a note changes the snapshot, so it is an applied event like any other. */
+  notes: number
 }
 
 export interface TicketInput {
@@ -103,6 +108,10 @@ export type TicketEvent =
   | { type: 'TAKE_OVER'; by: string }
   | { type: 'HAND_BACK'; by: string }
   | { type: 'ASSIGN'; assignee: string | null; by: string }
+  | { type: 'TAG'; add?: string[]; remove?: string[]; by: string }
+  | { type: 'SET_PRIORITY'; priority: TicketPriority; by: string }
+  /** An internal note for the team: kept in the thread, never sent to the customer. */
+  | { type: 'NOTE'; messageId: string; text: string; by: string }
   /** An operator corrects the classification (and so teaches the model). */
   | { type: 'RECLASSIFY'; category?: string; intent?: string; urgency?: string; by: string }
   | { type: 'MARK_PENDING'; by: string; reason?: string }
@@ -143,6 +152,14 @@ export interface TicketEffects {
   scheduleTimer: { timer: TimerName; token: number; delaySeconds: number }
   /** A world-changing tool call, keyed so a replayed effect runs it once. */
   runTool: ProposedToolCall & { idempotencyKey: string }
+  addNote: { messageId: string; text: string; by: string }
+  /**
+   * A summary for the person who now has the conversation (AI assist): when a human takes over from
+   * the bot or the ticket moves from one person to another. Written by a job, off the transaction.
+   */
+  summarize: { reason: 'take_over' | 'transfer'; by: string; turn: number }
+  /** The ticket now waits for a person: routing rules and the queue's strategy pick who. */
+  route: { reason: string }
 }
 export type TicketEffect = {
   [K in keyof TicketEffects]: { type: K; params: TicketEffects[K] }
@@ -155,6 +172,9 @@ export const TICKET_EFFECTS = [
   'settleDraft',
   'scheduleTimer',
   'runTool',
+  'addNote',
+  'summarize',
+  'route',
 ] as const satisfies readonly (keyof TicketEffects)[]
 
 export interface MessageTemplate {
@@ -189,6 +209,9 @@ export const ticketMachine = setup({
     settleDraft: declared<TicketEffects['settleDraft']>(),
     scheduleTimer: declared<TicketEffects['scheduleTimer']>(),
     runTool: declared<TicketEffects['runTool']>(),
+    addNote: declared<TicketEffects['addNote']>(),
+    summarize: declared<TicketEffects['summarize']>(),
+    route: declared<TicketEffects['route']>(),
     // The tools an accepted decision proposed, each under a key of its turn and position.
     runProposedTools: enqueueActions(({ event, enqueue }) => {
       if (event.type !== 'AGENT_DECIDED') return
@@ -225,11 +248,34 @@ export const ticketMachine = setup({
       })
       enqueue.assign({ draftId: null })
     }),
-    escalate: assign(({ event }) => ({
-      owner: 'human' as const,
-      pendingTurn: null,
-      escalation: { reason: escalationReason(event) },
-    })),
+    escalate: enqueueActions(({ context, event, enqueue }) => {
+      const reason = escalationReason(event)
+      enqueue.assign({ owner: 'human' as const, pendingTurn: null, escalation: { reason } })
+      // Nobody has it yet: routing rules and auto-assignment find someone.
+      if (!context.assignee) enqueue({ type: 'route', params: { reason } })
+    }),
+    // Taking over from the bot, or moving the ticket from one person to another, hands the
+    // conversation to someone new: they get a summary instead of reading the whole thread.
+    summarizeForNewOwner: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type === 'TAKE_OVER' && context.owner === 'bot') {
+        enqueue({ type: 'summarize', params: { reason: 'take_over', by: event.by, turn: context.turn } })
+      }
+      if (
+        event.type === 'ASSIGN' &&
+        context.assignee &&
+        event.assignee &&
+        event.assignee !== context.assignee
+      ) {
+        enqueue({ type: 'summarize', params: { reason: 'transfer', by: event.by, turn: context.turn } })
+      }
+    }),
+    tag: assign(({ context, event }) => {
+      const e = event as EventOf<'TAG'>
+      const remove = new Set(e.remove ?? [])
+      const kept = context.tags.filter((t) => !remove.has(t))
+      return { tags: [...kept, ...(e.add ?? []).filter((t) => !kept.includes(t))] }
+    }),
+    setPriority: assign(({ event }) => ({ priority: (event as EventOf<'SET_PRIORITY'>).priority })),
     toHuman: assign(({ context, event }) => ({
       owner: 'human' as const,
       pendingTurn: null,
@@ -242,6 +288,11 @@ export const ticketMachine = setup({
     })),
     toBot: assign({ owner: 'bot' as const, escalation: null }),
     setAssignee: assign(({ event }) => ({ assignee: (event as EventOf<'ASSIGN'>).assignee })),
+    note: enqueueActions(({ context, event, enqueue }) => {
+      const e = event as EventOf<'NOTE'>
+      enqueue.assign({ notes: context.notes + 1 })
+      enqueue({ type: 'addNote', params: { messageId: e.messageId, text: e.text, by: e.by } })
+    }),
     reclassify: assign(({ context, event }) => {
       const e = event as EventOf<'RECLASSIFY'>
       return {
@@ -281,6 +332,13 @@ export const ticketMachine = setup({
     botOwns: ({ context }) => context.owner === 'bot',
     humanOwns: ({ context }) => context.owner === 'human',
     humanOwnsAndUnanswered: ({ context }) => context.owner === 'human' && context.unanswered,
+    assigneeChanges: ({ context, event }) => event.type === 'ASSIGN' && event.assignee !== context.assignee,
+    tagsChange: ({ context, event }) =>
+      event.type === 'TAG' &&
+      ((event.add ?? []).some((t) => !context.tags.includes(t)) ||
+        (event.remove ?? []).some((t) => context.tags.includes(t))),
+    priorityChanges: ({ context, event }) =>
+      event.type === 'SET_PRIORITY' && event.priority !== context.priority,
     currentAutoCloseTimer: ({ context, event }) =>
       event.type === 'TIMER' && event.timer === 'autoClose' && context.timers.autoClose === event.token,
   },
@@ -306,13 +364,22 @@ export const ticketMachine = setup({
     timerSeq: 0,
     autoCloseSeconds: input.autoCloseSeconds ?? DEFAULT_AUTO_CLOSE_SECONDS,
     lastDeliveredMessageId: null,
+    tags: [],
+    priority: 'normal',
+    notes: 0,
   }),
   initial: 'new',
   // Operator events valid in every live state; states below refine or override them.
   on: {
-    ASSIGN: { actions: 'setAssignee' },
+    ASSIGN: { guard: 'assigneeChanges', actions: ['summarizeForNewOwner', 'setAssignee'] },
     RECLASSIFY: { actions: 'reclassify' },
-    TAKE_OVER: { target: '.in_progress', actions: ['toHuman', ...dropPendingDraft()] },
+    TAG: { guard: 'tagsChange', actions: 'tag' },
+    SET_PRIORITY: { guard: 'priorityChanges', actions: 'setPriority' },
+    NOTE: { actions: 'note' },
+    TAKE_OVER: {
+      target: '.in_progress',
+      actions: ['summarizeForNewOwner', 'toHuman', ...dropPendingDraft()],
+    },
     HUMAN_REPLY: { target: '.in_progress', actions: ['toHuman', ...dropPendingDraft(), ...humanReply()] },
     MARK_PENDING: { target: '.pending', actions: [...dropPendingDraft(), 'escalate'] },
     RESOLVE: { target: '.resolved', actions: [...dropPendingDraft(), assign({ pendingTurn: null })] },

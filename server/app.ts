@@ -2,9 +2,10 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Hono } from 'hono'
-import { requireApiKey } from './http/auth.ts'
+import { authenticate } from './http/auth.ts'
 import { notFound, onError } from './http/errors.ts'
 import { attachmentRoutes } from './routes/attachments.ts'
+import { authRoutes } from './routes/auth.ts'
 import { channelRoutes } from './routes/channels.ts'
 import { conversationRoutes } from './routes/conversations.ts'
 import { libraryRoutes } from './routes/library.ts'
@@ -39,8 +40,11 @@ export function createApp(
   })
   app.get('/', (c) => c.html(DEMO_PAGE.replaceAll('__ORIGIN__', new URL(c.req.url).origin)))
 
-  // Everything else under /v1 needs an API key.
-  const auth = requireApiKey(runtime.database.db)
+  // Dashboard sign-in, sign-out and invitations.
+  app.route('/v1/auth', authRoutes(runtime))
+
+  // Everything else under /v1 needs an API key or a dashboard session.
+  const auth = authenticate(runtime.database.db)
   const api = {
     conversations: conversationRoutes(runtime),
     tickets: ticketRoutes(runtime),

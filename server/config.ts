@@ -46,6 +46,11 @@ const EnvSchema = z.object({
     .default('smtp://127.0.0.1:1025'),
   ATLAS_DEMO_MENTIONS_SECRET: z.string().min(16).default('demo-mentions-webhook-secret'),
   ATLAS_DEMO_MENTIONS_REPLY_URL: z.url().optional(),
+  // The demo team's sign-ins for the dashboard (an admin and an agent), created on first start.
+  ATLAS_DEMO_ADMIN_EMAIL: z.email().default('admin@quillstack.example'),
+  ATLAS_DEMO_ADMIN_PASSWORD: z.string().min(10).default('atlas-demo-admin'),
+  ATLAS_DEMO_AGENT_EMAIL: z.email().default('agent@quillstack.example'),
+  ATLAS_DEMO_AGENT_PASSWORD: z.string().min(10).default('atlas-demo-agent'),
   ATLAS_MODEL: z.enum(['local', 'openai']).default('local'),
   ATLAS_AGENT_TURN_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   ATLAS_STORAGE_DIR: z.string().min(1).optional(),
@@ -78,6 +83,8 @@ export interface Config {
   seedDemo: boolean
   /** The demo tenant's channel configs by channel id (`whatsapp`, `email`, …), refreshed at each start. */
   demoChannels: DemoChannels
+  /** The demo team's dashboard accounts (created once; later starts leave them alone). */
+  demoTeam: DemoTeam
   gate: { auto: number; review: number; minMargin: number }
   /** Support and sales closer than this ask the customer one clarifying question. */
   clarifyMargin: number
@@ -128,6 +135,10 @@ export function loadConfig(env: Record<string, string | undefined>, role: Role =
     demoApiKey: e.ATLAS_DEMO_API_KEY,
     seedDemo: e.ATLAS_SEED_DEMO,
     demoChannels: demoChannels(e),
+    demoTeam: {
+      admin: { email: e.ATLAS_DEMO_ADMIN_EMAIL, password: e.ATLAS_DEMO_ADMIN_PASSWORD, name: 'Alex Admin' },
+      agent: { email: e.ATLAS_DEMO_AGENT_EMAIL, password: e.ATLAS_DEMO_AGENT_PASSWORD, name: 'Sam Agent' },
+    },
     gate: { auto: e.ATLAS_GATE_AUTO, review: e.ATLAS_GATE_REVIEW, minMargin: e.ATLAS_GATE_MIN_MARGIN },
     clarifyMargin: e.ATLAS_CLARIFY_MARGIN,
     demoBookingUrl: e.ATLAS_DEMO_BOOKING_URL,
@@ -159,6 +170,11 @@ function transcriptionConfig(e: z.output<typeof EnvSchema>): Config['transcripti
     (e.OPENAI_API_KEY ? 'https://api.openai.com/v1' : undefined)
   const apiKey = e.ATLAS_TRANSCRIPTION_API_KEY ?? e.OPENAI_API_KEY
   return baseURL && apiKey ? { baseURL, apiKey, model: e.ATLAS_TRANSCRIPTION_MODEL } : undefined
+}
+
+export interface DemoTeam {
+  admin: { email: string; password: string; name: string }
+  agent: { email: string; password: string; name: string }
 }
 
 export type DemoChannels = Record<

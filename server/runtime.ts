@@ -90,6 +90,7 @@ export async function startRuntime(
             apiKey: config.demoApiKey,
             dataDir: config.dataDir,
             channels: config.demoChannels,
+            team: config.demoTeam,
           })
         : null
 

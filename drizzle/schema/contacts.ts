@@ -1,5 +1,5 @@
 // Customers (contacts) and the identities that find them again: a widget visitor id, an email, a phone.
-import { jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { boolean, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { createdAt, id, updatedAt } from './columns.ts'
 import { tenantRef } from './tenants.ts'
 
@@ -10,6 +10,11 @@ export const contacts = pgTable('contacts', {
   email: text(),
   phone: text(),
   attributes: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+  /** Values of the tenant's custom fields, by field key. */
+  customFields: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+  tags: jsonb().$type<string[]>().notNull().default([]),
+  /** A VIP's tickets can be routed and prioritised differently. */
+  vip: boolean().notNull().default(false),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 })

@@ -27,6 +27,7 @@ export type TicketStatus =
   | 'resolved'
   | 'closed'
 export type TicketOwner = 'bot' | 'human'
+export type TicketPriority = 'low' | 'normal' | 'high' | 'urgent'
 
 export const tickets = pgTable(
   'tickets',
@@ -54,6 +55,10 @@ export const tickets = pgTable(
     /** The human queue an escalated ticket waits in (support, sales, billing …). */
     queue: text(),
     subject: text(),
+    /** low, normal, high or urgent; set by operators and routing rules (the machine's context). */
+    priority: text().$type<TicketPriority>().notNull().default('normal'),
+    /** Tag names, from the machine's context. */
+    tags: jsonb().$type<string[]>().notNull().default([]),
     /** Number of events applied; equals the highest audit `seq`. */
     version: integer().notNull().default(0),
     createdAt: createdAt(),
@@ -67,6 +72,7 @@ export const tickets = pgTable(
     // At most one live ticket per conversation: a closed ticket stays closed, a new message opens a new one.
     uniqueIndex('tickets_one_live_per_conversation').on(t.conversationId).where(sql`status <> 'closed'`),
     index('tickets_tenant_status').on(t.tenantId, t.status, t.updatedAt),
+    index('tickets_tenant_assignee').on(t.tenantId, t.assignee),
   ],
 )
 

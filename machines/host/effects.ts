@@ -115,6 +115,34 @@ const runners: { [K in keyof TicketEffects]: Runner<K> } = {
     await outbox.timer(tx, { ticketId: ticket.id, timer, token }, delaySeconds)
   },
 
+  async addNote({ tx, ticket, channelId }, { messageId, text, by }) {
+    await tx
+      .insert(messages)
+      .values({
+        id: messageId,
+        tenantId: ticket.tenantId,
+        conversationId: ticket.conversationId,
+        channelId,
+        ticketId: ticket.id,
+        direction: 'internal',
+        author: 'human',
+        authorRef: by,
+        body: text,
+        kind: 'note',
+        idempotencyKey: `${ticket.id}:note:${messageId}`,
+        deliveryStatus: 'received',
+      })
+      .onConflictDoNothing()
+  },
+
+  async summarize({ tx, outbox, ticket }, { reason, by, turn }) {
+    await outbox.summary(tx, { ticketId: ticket.id, reason, by, turn })
+  },
+
+  async route({ tx, outbox, ticket }) {
+    await outbox.route(tx, { ticketId: ticket.id })
+  },
+
   async runTool({ tx, tools, ticket }, { tool, input, idempotencyKey }) {
     await tools.run(
       tx,

@@ -40,6 +40,20 @@ export interface RetrainJob {
   tenantId: string
 }
 
+/** Write an AI-assist summary for the person who now has the ticket. */
+export interface SummaryJob {
+  ticketId: string
+  reason: 'take_over' | 'transfer' | 'form'
+  by: string
+  /** The agent turn it was asked at: one summary per ticket, reason and turn. */
+  turn: number
+}
+
+/** Find the queue and the person for a ticket that now waits for a human. */
+export interface RouteJob {
+  ticketId: string
+}
+
 export interface Outbox {
   inbound(tx: Tx, job: InboundJob): Promise<void>
   agentTurn(tx: Tx, job: AgentTurnJob): Promise<void>
@@ -50,4 +64,6 @@ export interface Outbox {
   window(tx: Tx, job: WindowJob): Promise<void>
   /** Retrain the tenant's local model (one queued per tenant, however many corrections arrive). */
   retrain(tx: Tx, job: RetrainJob): Promise<void>
+  summary(tx: Tx, job: SummaryJob): Promise<void>
+  route(tx: Tx, job: RouteJob): Promise<void>
 }

@@ -283,6 +283,8 @@ function summary(snapshot: TicketSnapshot): Record<string, unknown> {
     agent: c.agent,
     draftId: c.draftId,
     escalation: c.escalation?.reason ?? null,
+    priority: c.priority,
+    tags: c.tags,
   }
 }
 
@@ -298,6 +300,8 @@ function projection(ticket: TicketRow, snapshot: TicketSnapshot, version: number
     intent: c.intent,
     urgency: c.urgency,
     agent: c.agent,
+    priority: c.priority,
+    tags: c.tags,
     version,
     updatedAt: now,
     resolvedAt: status === 'resolved' ? (ticket.status === 'resolved' ? ticket.resolvedAt : now) : null,

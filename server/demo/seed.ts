@@ -5,12 +5,15 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { and, eq, sql } from 'drizzle-orm'
 import { configSchemaFor } from '../../adapters/index.ts'
+import { AtlasError } from '../../common/errors.ts'
 import { parseInput } from '../../common/validation.ts'
 import type { Executor } from '../../drizzle/database.ts'
 import { channels, channelTemplates } from '../../drizzle/schema/channels.ts'
+import { users } from '../../drizzle/schema/team.ts'
 import { tenants } from '../../drizzle/schema/tenants.ts'
 import { generateApiKey, installApiKey } from '../auth/api-keys.ts'
-import type { DemoChannels } from '../config.ts'
+import { createUser, normalizeEmail } from '../auth/users.ts'
+import type { DemoChannels, DemoTeam } from '../config.ts'
 import { parseArticle } from '../library/article.ts'
 import { upsertArticle } from '../library/store.ts'
 
@@ -32,6 +35,8 @@ export interface SeedOptions {
   dataDir: string
   /** One channel of each kind, id = kind name; configs come from ATLAS_DEMO_* and are refreshed each start. */
   channels?: DemoChannels | undefined
+  /** Dashboard accounts: created when missing, never changed afterwards (a changed password stays). */
+  team?: DemoTeam | undefined
 }
 
 const CHANNEL_NAMES: Record<keyof DemoChannels, string> = {
@@ -70,6 +75,7 @@ export async function seedDemoTenant(db: Executor, options: SeedOptions): Promis
     }
   }
   if (options.channels) await seedDemoChannels(db, tenant.id, options.channels)
+  if (options.team) await seedDemoTeam(db, tenant.id, options.team)
   const apiKey = options.apiKey ?? rememberedKey(options.dataDir)
   await installApiKey(db, tenant.id, 'demo', apiKey)
   return { tenantId: tenant.id, apiKey, widgetKey: DEMO_WIDGET_KEY, created }
@@ -96,6 +102,23 @@ async function seedDemoChannels(db: Executor, tenantId: string, configs: DemoCha
         .insert(channelTemplates)
         .values({ tenantId, channelId: channel.id, ...DEMO_TEMPLATE })
         .onConflictDoNothing()
+    }
+  }
+}
+
+async function seedDemoTeam(db: Executor, tenantId: string, team: DemoTeam): Promise<void> {
+  for (const role of ['admin', 'agent'] as const) {
+    const person = team[role]
+    const [existing] = await db
+      .select({ id: users.id })
+      .from(users)
+      .where(eq(users.email, normalizeEmail(person.email)))
+    if (existing) continue
+    try {
+      await createUser(db, { tenantId, role, ...person })
+    } catch (error) {
+      // Another process created it a moment ago: that is the account.
+      if (!(error instanceof AtlasError && error.code === 'conflict')) throw error
     }
   }
 }

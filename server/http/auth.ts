@@ -1,14 +1,32 @@
-// Bearer API keys for the REST API. The key names the tenant; an optional X-Atlas-Operator header
-// names the person acting, recorded in the audit trail (operator accounts arrive with the dashboard).
-import type { MiddlewareHandler } from 'hono'
+// Who is calling. Two ways in: a Bearer API key (developers and integrations; acts as an admin of
+// its tenant, and may name the person acting in X-Atlas-Operator), or the dashboard's session
+// cookie (a signed-in operator with a role). Cookie-authenticated changes must carry the session's
+// CSRF token in X-CSRF-Token: another site can make the browser send the cookie, never the header.
+import type { Context, MiddlewareHandler } from 'hono'
+import { getCookie } from 'hono/cookie'
 import { z } from 'zod'
 import { AtlasError } from '../../common/errors.ts'
 import { parseInput } from '../../common/validation.ts'
 import type { Executor } from '../../drizzle/database.ts'
-import { type ApiKeyIdentity, findApiKey } from '../auth/api-keys.ts'
+import type { UserRole } from '../../drizzle/schema/team.ts'
+import { findApiKey } from '../auth/api-keys.ts'
+import { findSession, SESSION_COOKIE } from '../auth/sessions.ts'
+
+export interface Principal {
+  tenantId: string
+  /** Recorded in the audit trail and as assignee: the user's id, or `api-key:<name>` / X-Atlas-Operator. */
+  operator: string
+  role: UserRole
+  /** The signed-in person; null for an API key. */
+  userId: string | null
+  keyId: string | null
+  name: string
+  via: 'session' | 'api_key'
+  csrfToken: string | null
+}
 
 export interface AuthVariables {
-  auth: ApiKeyIdentity & { operator: string }
+  auth: Principal
 }
 
 const Operator = z
@@ -18,9 +36,19 @@ const Operator = z
   .max(120)
   .regex(/^[^\r\n]+$/, 'must be one line')
 
-export function requireApiKey(db: Executor): MiddlewareHandler<{ Variables: AuthVariables }> {
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/** Resolves the caller from an API key or a session cookie, or answers 401. */
+export function authenticate(db: Executor): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
-    const header = c.req.header('authorization') ?? ''
+    c.set('auth', await principalOf(c, db))
+    await next()
+  }
+}
+
+export async function principalOf(c: Context, db: Executor): Promise<Principal> {
+  const header = c.req.header('authorization')
+  if (header !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(header)
     if (!match) {
       c.header('WWW-Authenticate', 'Bearer')
@@ -35,7 +63,44 @@ export function requireApiKey(db: Executor): MiddlewareHandler<{ Variables: Auth
     const operator = operatorHeader
       ? parseInput(Operator, operatorHeader, 'X-Atlas-Operator header', 'bad_request')
       : `api-key:${identity.name}`
-    c.set('auth', { ...identity, operator })
+    return {
+      tenantId: identity.tenantId,
+      operator,
+      role: 'admin',
+      userId: null,
+      keyId: identity.keyId,
+      name: identity.name,
+      via: 'api_key',
+      csrfToken: null,
+    }
+  }
+  const token = getCookie(c, SESSION_COOKIE)
+  const session = token ? await findSession(db, token) : null
+  if (!session) {
+    c.header('WWW-Authenticate', 'Bearer')
+    throw new AtlasError('unauthorized', 'Sign in, or send your API key as "Authorization: Bearer <key>"')
+  }
+  if (!SAFE_METHODS.has(c.req.method) && c.req.header('x-csrf-token') !== session.csrfToken) {
+    throw new AtlasError('forbidden', 'The X-CSRF-Token header is missing or does not match your session')
+  }
+  return {
+    tenantId: session.tenantId,
+    operator: session.userId,
+    role: session.role,
+    userId: session.userId,
+    keyId: null,
+    name: session.name,
+    via: 'session',
+    csrfToken: session.csrfToken,
+  }
+}
+
+/** Admin-only routes: team, rules, queues, settings. An agent gets 403, whatever the route. */
+export function requireAdmin(): MiddlewareHandler<{ Variables: AuthVariables }> {
+  return async (c, next) => {
+    if (c.get('auth').role !== 'admin') {
+      throw new AtlasError('forbidden', 'Only an admin of this workspace can do that')
+    }
     await next()
   }
 }

@@ -87,6 +87,9 @@ function createOutbox(boss: PgBoss, database: Database): Outbox {
     delivery: (tx, job) => send(tx, QUEUES.delivery, job),
     retrain: (tx, job) => send(tx, QUEUES.retrain, job, { singletonKey: job.tenantId }),
     media: (tx, job) => send(tx, QUEUES.media, job),
+    summary: (tx, job) =>
+      send(tx, QUEUES.summary, job, { singletonKey: `${job.ticketId}:${job.reason}:${job.turn}` }),
+    route: (tx, job) => send(tx, QUEUES.route, job),
     window: (tx, job) =>
       send(tx, QUEUES.window, job, {
         startAfter: new Date(job.expiresAt),

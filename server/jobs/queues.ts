@@ -13,6 +13,8 @@ export const QUEUES = {
   retrain: 'atlas.retrain',
   window: 'atlas.window',
   media: 'atlas.media',
+  summary: 'atlas.summary',
+  route: 'atlas.route',
 } as const
 
 export type QueueKey = keyof typeof QUEUES
@@ -65,6 +67,8 @@ export const QUEUE_OPTIONS: Record<QueueKey, Omit<Queue, 'name'>> = {
     expireInSeconds: 300,
     heartbeatSeconds: 10,
   },
+  summary: { retryLimit: 3, retryDelay: 2, retryBackoff: true, expireInSeconds: 120, heartbeatSeconds: 10 },
+  route: { retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: 60, heartbeatSeconds: 10 },
   // `short`: at most one queued job per tenant, so a burst of corrections trains once.
   retrain: { policy: 'short', retryLimit: 3, retryDelay: 30, expireInSeconds: 600, heartbeatSeconds: 10 },
 }

@@ -8,10 +8,12 @@ import { LabelledMessageSchema } from '../../agents/local/triage-model.ts'
 import { AtlasError } from '../../common/errors.ts'
 import type { Executor, Tx } from '../../drizzle/database.ts'
 import { conversations } from '../../drizzle/schema/conversations.ts'
+import { tags } from '../../drizzle/schema/team.ts'
 import { drafts, tickets } from '../../drizzle/schema/tickets.ts'
 import type { TicketEvent } from '../../machines/ticket.machine.ts'
+import { findMember } from '../auth/users.ts'
 import { currentLabels, recordCorrection } from '../corrections.ts'
-import type { AuthVariables } from '../http/auth.ts'
+import type { AuthVariables, Principal } from '../http/auth.ts'
 import { limitBody, param, readBody } from '../http/body.ts'
 import { assertWindowOpen, renderTemplate } from '../messaging-window.ts'
 import type { Runtime } from '../runtime.ts'
@@ -32,7 +34,19 @@ const RejectBody = z.strictObject({
   draftId: z.uuid().optional(),
 })
 const ReplyBody = z.strictObject({ text: Text })
-const AssignBody = z.strictObject({ assignee: z.string().trim().min(1).max(120).nullable() })
+/** A teammate's id or email, `me` (the caller), or null to unassign. */
+const AssignBody = z.strictObject({ assignee: z.string().trim().min(1).max(320).nullable() })
+const TagName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .regex(/^[^\s,][^,]*$/, 'must not contain commas')
+const TagsBody = z
+  .strictObject({ add: z.array(TagName).max(20).default([]), remove: z.array(TagName).max(20).default([]) })
+  .refine((b) => b.add.length + b.remove.length > 0, 'name at least one tag to add or remove')
+const PriorityBody = z.strictObject({ priority: z.enum(['low', 'normal', 'high', 'urgent']) })
+const NoteBody = z.strictObject({ text: Text })
 const ClassificationBody = z
   .strictObject({
     category: LabelledMessageSchema.shape.category.optional(),
@@ -191,9 +205,48 @@ export function ticketRoutes(runtime: Pick<Runtime, 'database' | 'host' | 'jobs'
   })
 
   app.post('/:ticket/assign', async (c) => {
-    const ticket = await findTicket(db, c.get('auth').tenantId, param(c, 'ticket', TicketRef))
+    const auth = c.get('auth')
+    const ticket = await findTicket(db, auth.tenantId, param(c, 'ticket', TicketRef))
     const body = await readBody(c, AssignBody, 'assignment')
-    return act(c, ticket, { type: 'ASSIGN', assignee: body.assignee, by: c.get('auth').operator })
+    const assignee = await resolveAssignee(db, auth, body.assignee)
+    if (assignee === ticket.assignee) return unchanged(c, ticket)
+    return act(c, ticket, { type: 'ASSIGN', assignee, by: auth.operator })
+  })
+
+  app.post('/:ticket/tags', async (c) => {
+    const ticket = await findTicket(db, c.get('auth').tenantId, param(c, 'ticket', TicketRef))
+    const body = await readBody(c, TagsBody, 'tags')
+    const add = body.add.filter((t) => !ticket.tags.includes(t))
+    const remove = body.remove.filter((t) => ticket.tags.includes(t))
+    if (add.length + remove.length === 0) return unchanged(c, ticket)
+    return act(c, ticket, { type: 'TAG', add, remove, by: c.get('auth').operator }, async (tx) => {
+      // New names join the workspace's tag list, so they are offered next time.
+      if (add.length) {
+        await tx
+          .insert(tags)
+          .values(add.map((name) => ({ tenantId: ticket.tenantId, name })))
+          .onConflictDoNothing()
+      }
+    })
+  })
+
+  app.post('/:ticket/priority', async (c) => {
+    const ticket = await findTicket(db, c.get('auth').tenantId, param(c, 'ticket', TicketRef))
+    const body = await readBody(c, PriorityBody, 'priority')
+    if (body.priority === ticket.priority) return unchanged(c, ticket)
+    return act(c, ticket, { type: 'SET_PRIORITY', priority: body.priority, by: c.get('auth').operator })
+  })
+
+  // An internal note: part of the thread for the team, never sent to the customer.
+  app.post('/:ticket/notes', async (c) => {
+    const ticket = await findTicket(db, c.get('auth').tenantId, param(c, 'ticket', TicketRef))
+    const body = await readBody(c, NoteBody, 'note')
+    return act(c, ticket, {
+      type: 'NOTE',
+      messageId: randomUUID(),
+      text: body.text,
+      by: c.get('auth').operator,
+    })
   })
 
   app.post('/:ticket/status', async (c) => {
@@ -217,6 +270,32 @@ export function ticketRoutes(runtime: Pick<Runtime, 'database' | 'host' | 'jobs'
 }
 
 type TicketRow = typeof tickets.$inferSelect
+
+/** Asking for what is already so is not an error: the ticket as it is, nothing recorded. */
+function unchanged(c: Context<Env>, ticket: TicketRow) {
+  return c.json({ outcome: 'unchanged', ticket: ticketSummary(ticket) })
+}
+
+/** `me`, a teammate's id or email → the user id stored as assignee; API keys may name anyone by header. */
+async function resolveAssignee(db: Executor, auth: Principal, ref: string | null): Promise<string | null> {
+  if (ref === null) return null
+  if (ref === 'me') {
+    if (!auth.userId) {
+      throw new AtlasError(
+        'validation_failed',
+        '"me" needs a signed-in person; an API key should name the assignee',
+      )
+    }
+    return auth.userId
+  }
+  const member = await findMember(db, auth.tenantId, ref)
+  if (!member || member.disabledAt) {
+    throw new AtlasError('validation_failed', `Nobody on this team is ${ref}`, {
+      issues: [{ path: 'assignee', message: 'must be a teammate\'s id or email, "me" or null' }],
+    })
+  }
+  return member.id
+}
 
 export async function findTicket(db: Executor, tenantId: string, ref: string): Promise<TicketRow> {
   const number = /^TKT-(\d+)$/i.exec(ref)

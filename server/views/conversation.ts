@@ -25,6 +25,8 @@ export function ticketSummary(t: TicketRow) {
     category: t.category,
     intent: t.intent,
     urgency: t.urgency,
+    priority: t.priority,
+    tags: t.tags,
     version: t.version,
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,
