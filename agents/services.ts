@@ -18,6 +18,8 @@ export interface AgentRuntimeOptions {
   /** The tenant's model choice (from its settings). */
   choiceFor?: ((tenantId: string) => Promise<ModelChoice>) | undefined
   gate: GateConfig
+  /** The tenant's gate overrides (from its settings): tenant-wide, and per agent. */
+  gatesFor?: ((tenantId: string) => Promise<GateOverrides>) | undefined
   db: Executor
   tools: readonly AnyTool[]
   settings: AgentSettings
@@ -35,20 +37,38 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
     async run(input) {
       const choice = options.choiceFor ? await options.choiceFor(input.tenantId) : {}
       const modelFor = await options.models.forTenant(input.tenantId, choice)
-      return options.router.run(input, (agent) => servicesFor(options, input.tenantId, modelFor(agent)))
+      const overrides = options.gatesFor ? await options.gatesFor(input.tenantId) : {}
+      return options.router.run(input, (agent) =>
+        servicesFor(options, input.tenantId, modelFor(agent), gateFor(options.gate, overrides, agent)),
+      )
     },
   }
+}
+
+/** Thresholds a tenant sets: for all its agents, and per agent (which wins). */
+export interface GateOverrides {
+  tenant?: Partial<Pick<GateConfig, 'auto' | 'review' | 'minMargin'>> | undefined
+  agents?: Readonly<Record<string, Pick<GateConfig, 'auto' | 'review'>>> | undefined
+}
+
+/** The gate one agent decides with: the deployment's, then the tenant's, then the agent's own thresholds. */
+export function gateFor(base: GateConfig, overrides: GateOverrides, agent: string): GateConfig {
+  const own = Object.hasOwn(overrides.agents ?? {}, agent) ? overrides.agents![agent] : undefined
+  const merged = { ...base, ...overrides.tenant, ...own }
+  // Thresholds that contradict each other (review above auto) are not a gate: keep the deployment's.
+  return merged.review <= merged.auto ? merged : base
 }
 
 export function servicesFor(
   options: AgentRuntimeOptions,
   tenantId: string,
   model: AgentModel,
+  gate: GateConfig = options.gate,
 ): AgentServices {
   const readOnly = new Map(options.tools.filter((t) => !t.changesWorld).map((t) => [t.name, t]))
   return {
     model,
-    gate: options.gate,
+    gate,
     settings: options.settings,
     retrieve: (query) => retrieve({ db: options.db, matcher: options.matcher }, tenantId, query),
     answerConfidence: (retrieval) => answerConfidence(answerFeatures(retrieval)),

@@ -6,6 +6,8 @@ export interface TenantSettings {
   timeZone?: string
   /** Overrides of the confidence gate for this tenant's agents. */
   gate?: { auto?: number; review?: number; minMargin?: number }
+  /** Confidence gate per agent: { atlas: { auto, review } } (validated when read; see server/tenant-settings.ts). */
+  agentGates?: unknown
   /** Model provider per agent: { default: 'local', agents: { loot: 'openai' } } (see agents/providers.ts). */
   models?: unknown
 }
