@@ -213,6 +213,8 @@ function resumeHandoff(turn: AgentTurn): AgentOutcome {
     toolCalls: out.toolCalls,
     memory: {},
     labels: pending.labels,
+    // The customer answered the hand-over form: the team gets a summary (agent-turn job).
+    scores: { form: { field: 'email', given: email !== null } },
   }
 }
 

@@ -74,19 +74,22 @@ export function agentTurnHandler(
         {
           actor: { kind: 'bot', id: decision.agent },
           idempotencyKey: `turn:${turn}:decided`,
-          // A public mention: what kind it is, for the Community view.
-          ...(decision.scores.community
-            ? {
-                within: async (tx: Tx) => {
-                  await tx
-                    .update(conversations)
-                    .set({
-                      metadata: sql`${conversations.metadata} || ${JSON.stringify({ community: decision.scores.community })}::jsonb`,
-                    })
-                    .where(eq(conversations.id, input.conversationId))
-                },
-              }
-            : {}),
+          within: async (tx: Tx, result) => {
+            // A public mention: what kind it is, for the Community view.
+            if (decision.scores.community) {
+              await tx
+                .update(conversations)
+                .set({
+                  metadata: sql`${conversations.metadata} || ${JSON.stringify({ community: decision.scores.community })}::jsonb`,
+                })
+                .where(eq(conversations.id, input.conversationId))
+            }
+            // The customer answered the agent's hand-over form (the email it asked for): the person
+            // who picks the ticket up gets a summary (the job skips short conversations).
+            if (decision.scores.form && result.outcome === 'applied') {
+              await context.outbox.summary(tx, { ticketId, reason: 'form', by: decision.agent, turn })
+            }
+          },
         },
       )
     } catch (error) {
