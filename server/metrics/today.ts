@@ -1,0 +1,440 @@
+// The Today page's figures, computed in SQL from the tickets, drafts, conversations, audit trail and
+// satisfaction ratings of one tenant: what needs a person now, and how the desk is doing.
+//
+// `now` only moves the time windows (since local midnight, the last 7 and 30 days, how long someone
+// has waited); counts of the current state (open, assigned, awaiting approval) are always as stored.
+import { eq, type SQL, sql } from 'drizzle-orm'
+import { type Executor, rowsOf } from '../../drizzle/database.ts'
+import { tenants } from '../../drizzle/schema/tenants.ts'
+import type { TicketPriority, TicketStatus } from '../../drizzle/schema/tickets.ts'
+
+/**
+ * First-response targets in seconds by ticket urgency, and the share of a target after which a
+ * ticket is listed as a warning. These are placeholder defaults for the Today page: the SLA engine
+ * proper (per-tenant policies, business hours, next-response targets, breach events) comes later.
+ */
+export interface SlaTargets {
+  urgent: number
+  high: number
+  /** `normal` urgency (a "medium" target); also used when a ticket has no urgency yet. */
+  normal: number
+  low: number
+  /** 0–1: warn once the customer has waited this share of the target (0.75 = at 75 %). */
+  warnAt: number
+}
+
+export const DEFAULT_SLA_TARGETS: SlaTargets = {
+  urgent: 3600,
+  high: 3600,
+  normal: 4 * 3600,
+  low: 24 * 3600,
+  warnAt: 0.75,
+}
+
+export interface TodayOptions {
+  /** The moment the figures are for; default: the current time. */
+  now?: Date
+  /** IANA zone name for "today"; default: the tenant's settings.timeZone, else UTC. */
+  timeZone?: string
+  /** Whose tickets count as `mine`: a user id (or, for an API key, its operator string); null: none. */
+  userId?: string | null
+  slaTargets?: Partial<SlaTargets>
+  /** Most rows per list (approval queue, escalations, SLA warnings). Default 20. */
+  listLimit?: number
+}
+
+export interface TodayNeedsHuman {
+  /** Tickets awaiting approval that have a pending draft. */
+  readyForApproval: number
+  /** Escalated tickets waiting for a person: status `pending`, owner `human`. */
+  escalationsWaiting: number
+  /** Open tickets (not resolved or closed) owned by a human that nobody is assigned to. */
+  unassignedWaiting: number
+  /** Open tickets (not resolved or closed) assigned to the caller. */
+  mine: number
+  /** Open tickets with no answer yet whose wait has reached `warnAt` of their first-response target. */
+  slaWarnings: number
+  /** Conversations created since local midnight. */
+  newConversations: number
+}
+
+export interface TodayCsat {
+  /** Share of ratings of 4 or 5, in percent (0–100). */
+  percent: number
+  /** Mean score, 1–5. */
+  average: number
+  count: number
+}
+
+export interface TodayOverview {
+  /** Mean of firstResponseAt − createdAt over tickets created in the last 7 days that have a response; null when none. */
+  avgFirstResponseSeconds: number | null
+  /** Conversations that have a ticket that is neither resolved nor closed. */
+  activeConversations: number
+  /** Satisfaction ratings of the last 30 days; null when there are none. */
+  csat: TodayCsat | null
+  /** Tickets that entered `resolved` since local midnight (from the audit trail, so a later close still counts). */
+  resolvedToday: number
+  /**
+   * Of the tickets created in the last 7 days that are now bot_handled, resolved or closed, the share
+   * (percent) no person ever owned (no audit event with owner `human`); null when there are none.
+   */
+  botResolvedShare: number | null
+}
+
+export interface TodayApprovalItem {
+  ticketId: string
+  /** TKT-10042 */
+  number: string
+  conversationId: string
+  contactName: string | null
+  /** The ticket's subject, else the first customer message (≤ 140 characters). */
+  subject: string | null
+  draftId: string
+  /** The agent's confidence in the draft, 0–1. */
+  confidence: number
+  /** When the draft was written, and how long it has waited for approval. */
+  since: string
+  ageSeconds: number
+}
+
+export interface TodayEscalationItem {
+  ticketId: string
+  number: string
+  conversationId: string
+  contactName: string | null
+  subject: string | null
+  queue: string | null
+  urgency: string | null
+  priority: TicketPriority
+  /** What tickets.assignee holds (a user id or an operator string), and the teammate's name when it is a user. */
+  assignee: string | null
+  assigneeName: string | null
+  /** When the ticket entered `pending` (audit trail; else its last update), and for how long. */
+  since: string
+  waitingSeconds: number
+}
+
+export interface TodaySlaWarning {
+  ticketId: string
+  number: string
+  conversationId: string
+  contactName: string | null
+  subject: string | null
+  status: TicketStatus
+  urgency: string | null
+  /** Since the ticket was created, with no answer yet. */
+  waitingSince: string
+  waitedSeconds: number
+  targetSeconds: number
+  /** The target has passed (not just the warning threshold). */
+  breached: boolean
+}
+
+export interface TodayView {
+  /** The `now` the figures are for. */
+  asOf: string
+  timeZone: string
+  /** Local midnight of `asOf` in `timeZone`, as an ISO instant: where "today" starts. */
+  dayStartedAt: string
+  needsHuman: TodayNeedsHuman
+  overview: TodayOverview
+  /** Oldest draft first. */
+  approvalQueue: TodayApprovalItem[]
+  /** Longest waiting first. */
+  escalations: TodayEscalationItem[]
+  /** Closest to (or furthest past) the target first. */
+  slaWarnings: TodaySlaWarning[]
+  slaTargets: SlaTargets
+}
+
+const SNIPPET_LENGTH = 140
+
+/** One line of at most 140 characters: whitespace collapsed, an ellipsis when cut. */
+export function snippetOf(text: string | null | undefined, length = SNIPPET_LENGTH): string | null {
+  if (text === null || text === undefined) return null
+  const line = text.replace(/\s+/g, ' ').trim()
+  if (line.length === 0) return null
+  return line.length <= length ? line : `${line.slice(0, length - 1).trimEnd()}…`
+}
+
+/** A zone name both ICU and PostgreSQL read the same way (no numeric offsets, whose sign PostgreSQL flips). */
+export function validTimeZone(zone: unknown): string | null {
+  if (typeof zone !== 'string' || !/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(zone)) return null
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone })
+    return zone
+  } catch {
+    return null
+  }
+}
+
+/** The tenant's settings.timeZone when it is a valid zone, else UTC. */
+export async function tenantTimeZone(db: Executor, tenantId: string): Promise<string> {
+  const [row] = await db.select({ settings: tenants.settings }).from(tenants).where(eq(tenants.id, tenantId))
+  return validTimeZone(row?.settings.timeZone) ?? 'UTC'
+}
+
+/** An ISO-8601 UTC string (millisecond precision) from a timestamptz: the same on PGlite and postgres.js. */
+export const iso = (expr: SQL) => sql`to_char(${expr} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+
+const OPEN = sql.raw(`('new', 'triaging', 'bot_handled', 'awaiting_approval', 'pending', 'in_progress')`)
+
+export async function todayFigures(
+  db: Executor,
+  tenantId: string,
+  options: TodayOptions = {},
+): Promise<TodayView> {
+  const now = options.now ?? new Date()
+  const timeZone =
+    options.timeZone !== undefined
+      ? (validTimeZone(options.timeZone) ?? 'UTC')
+      : await tenantTimeZone(db, tenantId)
+  const targets: SlaTargets = { ...DEFAULT_SLA_TARGETS, ...options.slaTargets }
+  const limit = options.listLimit ?? 20
+  const me = options.userId ?? null
+  const nowAt = sql`${now.toISOString()}::timestamptz`
+  const midnight = sql`(date_trunc('day', ${nowAt} at time zone ${timeZone}::text) at time zone ${timeZone}::text)`
+
+  // The first-response target of ticket `t`, and how long its customer has waited, in seconds.
+  const target = sql`(case coalesce(t.urgency, 'normal')
+      when 'urgent' then ${targets.urgent}::float8
+      when 'high' then ${targets.high}::float8
+      when 'low' then ${targets.low}::float8
+      else ${targets.normal}::float8 end)`
+  const waited = sql`extract(epoch from (${nowAt} - t.created_at))::float8`
+  const slaWarning = sql`t.tenant_id = ${tenantId} and t.status in ${OPEN} and t.first_response_at is null
+      and ${waited} >= ${target} * ${targets.warnAt}::float8`
+  // The ticket's subject, else the start of its first customer message.
+  const subject = sql`coalesce(t.subject, (select left(m.body, 400) from messages m
+      where m.ticket_id = t.id and m.direction = 'inbound' order by m.created_at limit 1))`
+
+  const [figures] = rowsOf<{
+    day_started_at: string
+    ready_for_approval: number
+    escalations_waiting: number
+    unassigned_waiting: number
+    mine: number
+    sla_warnings: number
+    new_conversations: number
+    avg_first_response_seconds: number | null
+    active_conversations: number
+    csat_count: number
+    csat_average: number | null
+    csat_percent: number | null
+    resolved_today: number
+    bot_resolved_share: number | null
+  }>(
+    await db.execute(sql`
+      select
+        ${iso(midnight)} as day_started_at,
+        (select count(*)::int from tickets t
+          where t.tenant_id = ${tenantId} and t.status = 'awaiting_approval'
+            and exists (select 1 from drafts d where d.ticket_id = t.id and d.status = 'pending')
+        ) as ready_for_approval,
+        (select count(*)::int from tickets t
+          where t.tenant_id = ${tenantId} and t.status = 'pending' and t.owner = 'human'
+        ) as escalations_waiting,
+        (select count(*)::int from tickets t
+          where t.tenant_id = ${tenantId} and t.status in ${OPEN} and t.owner = 'human' and t.assignee is null
+        ) as unassigned_waiting,
+        (select count(*)::int from tickets t
+          where t.tenant_id = ${tenantId} and t.status in ${OPEN} and t.assignee = ${me}::text
+        ) as mine,
+        (select count(*)::int from tickets t where ${slaWarning}) as sla_warnings,
+        (select count(*)::int from conversations c
+          where c.tenant_id = ${tenantId} and c.created_at >= ${midnight} and c.created_at <= ${nowAt}
+        ) as new_conversations,
+        (select avg(extract(epoch from (t.first_response_at - t.created_at)))::float8 from tickets t
+          where t.tenant_id = ${tenantId} and t.first_response_at is not null
+            and t.created_at > ${nowAt} - interval '7 days' and t.created_at <= ${nowAt}
+        ) as avg_first_response_seconds,
+        (select count(distinct t.conversation_id)::int from tickets t
+          where t.tenant_id = ${tenantId} and t.status in ${OPEN}
+        ) as active_conversations,
+        csat.count as csat_count,
+        csat.average as csat_average,
+        csat.percent as csat_percent,
+        (select count(distinct e.ticket_id)::int from ticket_events e
+          where e.tenant_id = ${tenantId} and e.outcome = 'applied'
+            and e.after ->> 'status' = 'resolved' and coalesce(e.before ->> 'status', '') <> 'resolved'
+            and e.created_at >= ${midnight} and e.created_at <= ${nowAt}
+        ) as resolved_today,
+        (select (100.0 * count(*) filter (where not exists (
+                  select 1 from ticket_events e where e.ticket_id = t.id and e.after ->> 'owner' = 'human'))
+                / nullif(count(*), 0))::float8
+          from tickets t
+          where t.tenant_id = ${tenantId} and t.status in ('bot_handled', 'resolved', 'closed')
+            and t.created_at > ${nowAt} - interval '7 days' and t.created_at <= ${nowAt}
+        ) as bot_resolved_share
+      from (
+        select count(*)::int as count, avg(r.score)::float8 as average,
+          (100.0 * count(*) filter (where r.score >= 4) / nullif(count(*), 0))::float8 as percent
+        from satisfaction_ratings r
+        where r.tenant_id = ${tenantId}
+          and r.created_at > ${nowAt} - interval '30 days' and r.created_at <= ${nowAt}
+      ) csat
+    `),
+  )
+  if (!figures) throw new Error('the Today figures query returned no row')
+
+  const approvalQueue = rowsOf<{
+    ticket_id: string
+    number: number
+    conversation_id: string
+    contact_name: string | null
+    subject: string | null
+    draft_id: string
+    confidence: number
+    since: string
+    age_seconds: number
+  }>(
+    await db.execute(sql`
+      select t.id as ticket_id, t.number, t.conversation_id, co.name as contact_name, ${subject} as subject,
+        d.id as draft_id, d.confidence::float8 as confidence, ${iso(sql`d.created_at`)} as since,
+        greatest(0, floor(extract(epoch from (${nowAt} - d.created_at))))::int as age_seconds
+      from tickets t
+      join lateral (
+        select d.id, d.confidence, d.created_at from drafts d
+        where d.ticket_id = t.id and d.status = 'pending' order by d.created_at desc limit 1
+      ) d on true
+      join contacts co on co.id = t.contact_id
+      where t.tenant_id = ${tenantId} and t.status = 'awaiting_approval'
+      order by d.created_at asc, t.number asc
+      limit ${limit}
+    `),
+  )
+
+  const escalations = rowsOf<{
+    ticket_id: string
+    number: number
+    conversation_id: string
+    contact_name: string | null
+    subject: string | null
+    queue: string | null
+    urgency: string | null
+    priority: TicketPriority
+    assignee: string | null
+    assignee_name: string | null
+    since: string
+    waiting_seconds: number
+  }>(
+    await db.execute(sql`
+      select ticket_id, number, conversation_id, contact_name, subject, queue, urgency, priority, assignee,
+        assignee_name, ${iso(sql`since`)} as since,
+        greatest(0, floor(extract(epoch from (${nowAt} - since))))::int as waiting_seconds
+      from (
+        select t.id as ticket_id, t.number, t.conversation_id, co.name as contact_name, ${subject} as subject,
+          t.queue, t.urgency, t.priority, t.assignee, u.name as assignee_name,
+          coalesce((select max(e.created_at) from ticket_events e
+              where e.ticket_id = t.id and e.after ->> 'status' = 'pending'
+                and coalesce(e.before ->> 'status', '') <> 'pending'), t.updated_at) as since
+        from tickets t
+        join contacts co on co.id = t.contact_id
+        left join users u on u.tenant_id = t.tenant_id and u.id::text = t.assignee
+        where t.tenant_id = ${tenantId} and t.status = 'pending' and t.owner = 'human'
+      ) pending
+      order by since asc, number asc
+      limit ${limit}
+    `),
+  )
+
+  const slaWarnings = rowsOf<{
+    ticket_id: string
+    number: number
+    conversation_id: string
+    contact_name: string | null
+    subject: string | null
+    status: TicketStatus
+    urgency: string | null
+    waiting_since: string
+    waited_seconds: number
+    target_seconds: number
+  }>(
+    await db.execute(sql`
+      select t.id as ticket_id, t.number, t.conversation_id, co.name as contact_name, ${subject} as subject,
+        t.status, t.urgency, ${iso(sql`t.created_at`)} as waiting_since,
+        floor(${waited})::int as waited_seconds, ${target}::int as target_seconds
+      from tickets t
+      join contacts co on co.id = t.contact_id
+      where ${slaWarning}
+      order by ${waited} / ${target} desc, t.number asc
+      limit ${limit}
+    `),
+  )
+
+  const csat =
+    figures.csat_count > 0
+      ? {
+          percent: round(figures.csat_percent ?? 0, 1),
+          average: round(figures.csat_average ?? 0, 2),
+          count: figures.csat_count,
+        }
+      : null
+
+  return {
+    asOf: now.toISOString(),
+    timeZone,
+    dayStartedAt: figures.day_started_at,
+    needsHuman: {
+      readyForApproval: figures.ready_for_approval,
+      escalationsWaiting: figures.escalations_waiting,
+      unassignedWaiting: figures.unassigned_waiting,
+      mine: figures.mine,
+      slaWarnings: figures.sla_warnings,
+      newConversations: figures.new_conversations,
+    },
+    overview: {
+      avgFirstResponseSeconds:
+        figures.avg_first_response_seconds === null ? null : round(figures.avg_first_response_seconds, 1),
+      activeConversations: figures.active_conversations,
+      csat,
+      resolvedToday: figures.resolved_today,
+      botResolvedShare: figures.bot_resolved_share === null ? null : round(figures.bot_resolved_share, 1),
+    },
+    approvalQueue: approvalQueue.map((r) => ({
+      ticketId: r.ticket_id,
+      number: `TKT-${r.number}`,
+      conversationId: r.conversation_id,
+      contactName: r.contact_name,
+      subject: snippetOf(r.subject),
+      draftId: r.draft_id,
+      confidence: r.confidence,
+      since: r.since,
+      ageSeconds: r.age_seconds,
+    })),
+    escalations: escalations.map((r) => ({
+      ticketId: r.ticket_id,
+      number: `TKT-${r.number}`,
+      conversationId: r.conversation_id,
+      contactName: r.contact_name,
+      subject: snippetOf(r.subject),
+      queue: r.queue,
+      urgency: r.urgency,
+      priority: r.priority,
+      assignee: r.assignee,
+      assigneeName: r.assignee_name,
+      since: r.since,
+      waitingSeconds: r.waiting_seconds,
+    })),
+    slaWarnings: slaWarnings.map((r) => ({
+      ticketId: r.ticket_id,
+      number: `TKT-${r.number}`,
+      conversationId: r.conversation_id,
+      contactName: r.contact_name,
+      subject: snippetOf(r.subject),
+      status: r.status,
+      urgency: r.urgency,
+      waitingSince: r.waiting_since,
+      waitedSeconds: r.waited_seconds,
+      targetSeconds: r.target_seconds,
+      breached: r.waited_seconds >= r.target_seconds,
+    })),
+    slaTargets: targets,
+  }
+}
+
+function round(value: number, digits: number): number {
+  const factor = 10 ** digits
+  return Math.round(value * factor) / factor
+}

@@ -1,0 +1,40 @@
+// The Today page: what needs a person now and how the desk is doing, for the caller's tenant.
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { parseInput } from '../../common/validation.ts'
+import type { AuthVariables } from '../http/auth.ts'
+import { todayFigures } from '../metrics/today.ts'
+import type { Runtime } from '../runtime.ts'
+
+export type {
+  SlaTargets,
+  TodayApprovalItem,
+  TodayCsat,
+  TodayEscalationItem,
+  TodayNeedsHuman,
+  TodayOverview,
+  TodaySlaWarning,
+  TodayView,
+} from '../metrics/today.ts'
+
+const TodayQuery = z.strictObject({
+  /** Rows per list (approval queue, escalations, SLA warnings). */
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+})
+
+export function todayRoutes(runtime: Pick<Runtime, 'database'>) {
+  const db = runtime.database.db
+  const app = new Hono<{ Variables: AuthVariables }>()
+
+  app.get('/', async (c) => {
+    const query = parseInput(TodayQuery, c.req.query(), 'query', 'bad_request')
+    const auth = c.get('auth')
+    // `mine` is the signed-in person's; an API key's tickets are those assigned to its operator
+    // string (X-Atlas-Operator, else `api-key:<name>`), which is what taking a ticket over records.
+    return c.json(
+      await todayFigures(db, auth.tenantId, { userId: auth.userId ?? auth.operator, listLimit: query.limit }),
+    )
+  })
+
+  return app
+}
