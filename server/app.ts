@@ -2,14 +2,22 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Hono } from 'hono'
-import { authenticate } from './http/auth.ts'
+import { dashboardRoutes } from './dashboard/routes.ts'
+import { authenticate, requireAdmin } from './http/auth.ts'
 import { notFound, onError } from './http/errors.ts'
+import { openApiDocument } from './openapi.ts'
+import { adminRoutes, workspaceRoutes } from './routes/admin/index.ts'
+import { assistRoutes } from './routes/assist.ts'
 import { attachmentRoutes } from './routes/attachments.ts'
 import { authRoutes } from './routes/auth.ts'
 import { channelRoutes } from './routes/channels.ts'
+import { contactRoutes } from './routes/contacts.ts'
 import { conversationRoutes } from './routes/conversations.ts'
+import { eventRoutes } from './routes/events.ts'
 import { libraryRoutes } from './routes/library.ts'
+import { satisfactionRoutes } from './routes/satisfaction.ts'
 import { ticketRoutes } from './routes/tickets.ts'
+import { todayRoutes } from './routes/today.ts'
 import { webhookRoutes } from './routes/webhooks.ts'
 import { widgetRoutes } from './routes/widget.ts'
 import type { Runtime } from './runtime.ts'
@@ -18,7 +26,10 @@ const WIDGET_JS = readFileSync(fileURLToPath(new URL('./widget/widget.js', impor
 const DEMO_PAGE = readFileSync(fileURLToPath(new URL('./widget/demo.html', import.meta.url)), 'utf8')
 
 export function createApp(
-  runtime: Pick<Runtime, 'database' | 'jobs' | 'host' | 'logger' | 'events' | 'storage'>,
+  runtime: Pick<
+    Runtime,
+    'database' | 'jobs' | 'host' | 'logger' | 'events' | 'storage' | 'assist' | 'config'
+  >,
 ) {
   const app = new Hono()
   app.onError(onError(runtime.logger))
@@ -40,8 +51,16 @@ export function createApp(
   })
   app.get('/', (c) => c.html(DEMO_PAGE.replaceAll('__ORIGIN__', new URL(c.req.url).origin)))
 
+  // The API described (OpenAPI 3.1); public, like any API reference.
+  app.get('/v1/openapi.json', (c) => c.json(openApiDocument()))
+
   // Dashboard sign-in, sign-out and invitations.
   app.route('/v1/auth', authRoutes(runtime))
+  // The operator dashboard; its pages read through this app's own API.
+  app.route(
+    '/app',
+    dashboardRoutes(runtime, (path, init) => app.request(path, init)),
+  )
 
   // Everything else under /v1 needs an API key or a dashboard session.
   const auth = authenticate(runtime.database.db)
@@ -51,10 +70,23 @@ export function createApp(
     library: libraryRoutes(runtime),
     channels: channelRoutes(runtime),
     attachments: attachmentRoutes(runtime),
+    today: todayRoutes(runtime),
+    contacts: contactRoutes(runtime),
+    events: eventRoutes(runtime),
   }
   for (const [path, routes] of Object.entries(api)) {
     app.use(`/v1/${path}/*`, auth)
     app.route(`/v1/${path}`, routes)
   }
+  // Workspace configuration (team, queues, rules, gates, Library …): admins only, whatever the route.
+  app.use('/v1/admin/*', auth, requireAdmin())
+  app.route('/v1/admin', adminRoutes(runtime))
+  // What every operator reads, and their own availability.
+  app.use('/v1/workspace/*', auth)
+  app.route('/v1/workspace', workspaceRoutes(runtime))
+  // AI assist per ticket (/v1/tickets/:ticket/assist/…), behind the auth registered for /v1/tickets/*.
+  app.route('/v1/tickets', assistRoutes(runtime))
+  // A customer's CSAT answer for a ticket (/v1/tickets/:ticket/satisfaction), behind the same auth.
+  app.route('/v1/tickets', satisfactionRoutes(runtime))
   return app
 }

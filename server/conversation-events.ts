@@ -3,6 +3,8 @@
 // makes updates faster, never correct.
 import { EventEmitter } from 'node:events'
 
+const ANY = Symbol('any conversation')
+
 export class ConversationEvents {
   readonly #emitter = new EventEmitter()
 
@@ -13,10 +15,16 @@ export class ConversationEvents {
 
   publish(conversationId: string): void {
     this.#emitter.emit(conversationId)
+    this.#emitter.emit(ANY)
+  }
+
+  /** Like `next`, for any conversation (the dashboard's tenant-wide stream re-checks on wake). */
+  nextAny(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    return this.next(ANY, timeoutMs, signal)
   }
 
   /** Resolves when the conversation changes, or after `timeoutMs`, or when `signal` aborts. */
-  next(conversationId: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  next(conversationId: string | symbol, timeoutMs: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer)

@@ -61,6 +61,7 @@ function printBanner(database: string, port: number, demo: { apiKey: string; wid
       `  id=$(curl -s -X POST ${url}/v1/widget/${demo.widgetKey}/messages -H 'content-type: application/json' -d '{"visitorId":"visitor-1","text":"How do I reset my password?"}' | sed -E 's/.*"conversationId":"([^"]+)".*/\\1/'); sleep 1; curl -s ${url}/v1/conversations/$id -H 'authorization: Bearer ${demo.apiKey}'`,
       '',
       `The chat widget on a demo page: ${url}/`,
+      `The operator dashboard: ${url}/app  (admin@quillstack.example / atlas-demo-admin, or agent@quillstack.example / atlas-demo-agent)`,
       `Channel webhooks: ${url}/webhooks/whatsapp/whatsapp, /webhooks/meta/messenger, /webhooks/meta/instagram,`,
       '  /webhooks/email/email, /webhooks/mentions/mentions (README "Channels" has a curl line for each).',
       '',

@@ -1,6 +1,7 @@
 // Wires one process: database (PGlite or PostgreSQL) and its migrations, pg-boss on the same
 // database, the ticket host, and — in worker roles — the agent and the job workers. `npm start`
 // runs everything in one process; `npm run server` / `npm run worker` split it on PostgreSQL.
+import { type Assist, createAssist } from '../agents/assist/index.ts'
 import { atlas } from '../agents/atlas/index.ts'
 import type { AgentDefinition } from '../agents/define.ts'
 import { DEFAULT_GATE } from '../agents/gate.ts'
@@ -24,7 +25,7 @@ import { type DemoTenant, findDemoTenant, seedDemoTenant } from './demo/seed.ts'
 import { type JobStore, recoverOrphanedJobs, startJobStore } from './jobs/job-store.ts'
 import { startWorkers } from './jobs/workers.ts'
 import { type FileStorage, LocalFileStorage } from './storage/file-storage.ts'
-import { tenantModelChoice } from './tenant-settings.ts'
+import { tenantAgentGates, tenantModelChoice } from './tenant-settings.ts'
 import { createToolRunner } from './tool-runner.ts'
 
 export interface Runtime {
@@ -38,6 +39,8 @@ export interface Runtime {
   readonly events: ConversationEvents
   /** Attachment bytes: email attachments stored by the webhook, provider media by the media job. */
   readonly storage: FileStorage
+  /** AI assist for operators (summaries, reply suggestions): local, or openai when configured. */
+  readonly assist: Assist
   stop(): Promise<void>
 }
 
@@ -76,6 +79,12 @@ export async function startRuntime(
     const tools = [...BUILTIN_TOOLS, ...(overrides.tools ?? [])]
     const events = new ConversationEvents()
     const storage = new LocalFileStorage(config.storageDir)
+    const assist = createAssist({
+      openai: config.openai,
+      defaultProvider: config.model,
+      choiceFor: (tenantId) => tenantModelChoice(database.db, tenantId, logger),
+      logger,
+    })
     const host = new TicketHost({
       database,
       outbox: jobs.outbox,
@@ -120,6 +129,7 @@ export async function startRuntime(
         models,
         choiceFor: (tenantId) => tenantModelChoice(database.db, tenantId, logger),
         gate,
+        gatesFor: (tenantId) => tenantAgentGates(database.db, tenantId, logger),
         db: database.db,
         tools,
         settings: { demoBookingUrl: config.demoBookingUrl, scopeMessage: SCOPE_MESSAGE },
@@ -135,6 +145,7 @@ export async function startRuntime(
           localModels,
           storage,
           transcription: config.transcription,
+          assist,
         },
       )
     }
@@ -143,6 +154,7 @@ export async function startRuntime(
     return {
       events,
       storage,
+      assist,
       config,
       database,
       jobs: jobStore,

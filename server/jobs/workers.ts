@@ -1,5 +1,6 @@
 // Registers the job handlers with pg-boss. Each queue runs `concurrency` jobs at once per process.
 import type { JobWithMetadata, PgBoss } from 'pg-boss'
+import type { Assist } from '../../agents/assist/index.ts'
 import type { LocalModels } from '../../agents/local/tenant-models.ts'
 import type {
   AgentTurnJob,
@@ -7,6 +8,8 @@ import type {
   InboundJob,
   MediaJob,
   RetrainJob,
+  RouteJob,
+  SummaryJob,
   TimerJob,
   WindowJob,
 } from '../../machines/host/outbox.ts'
@@ -21,6 +24,8 @@ import { inboundHandler } from './inbound.ts'
 import { mediaHandler } from './media.ts'
 import { DEAD_LETTER_QUEUE, QUEUES } from './queues.ts'
 import { retrainHandler } from './retrain.ts'
+import { routeHandler } from './route.ts'
+import { summaryHandler } from './summary.ts'
 import { timerHandler } from './timer.ts'
 import { windowHandler } from './window.ts'
 
@@ -33,6 +38,8 @@ export interface WorkerOptions {
   localModels: LocalModels
   storage: FileStorage
   transcription: Config['transcription']
+  /** AI assist: writes the summaries asked for on the summary queue. */
+  assist: Assist
 }
 
 export async function startWorkers(boss: PgBoss, context: JobContext, options: WorkerOptions): Promise<void> {
@@ -64,5 +71,7 @@ export async function startWorkers(boss: PgBoss, context: JobContext, options: W
   await work<RetrainJob>(QUEUES.retrain, retrainHandler(context, options.localModels))
   await work<WindowJob>(QUEUES.window, windowHandler(context))
   await work<MediaJob>(QUEUES.media, mediaHandler(context, options.storage, options.transcription))
+  await work<RouteJob>(QUEUES.route, routeHandler(context))
+  await work<SummaryJob>(QUEUES.summary, summaryHandler(context, options.assist))
   await work<object>(DEAD_LETTER_QUEUE, deadLetterHandler(context))
 }

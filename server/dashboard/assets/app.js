@@ -1,0 +1,343 @@
+// Atlas Desk dashboard client: the little script the server-rendered pages need. Actions go to the
+// REST API (the same endpoints integrations use) with the session's CSRF token; after a change, and
+// whenever the server's event stream says something changed, the page's live regions are refreshed
+// in place from the server-rendered page. No framework, no build step.
+;(() => {
+  const csrf = document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') ?? ''
+  const toast = document.getElementById('toast')
+
+  function say(text, isError) {
+    if (!toast) return
+    toast.textContent = text
+    toast.className = `show${isError ? ' error' : ''}`
+    clearTimeout(say.timer)
+    say.timer = setTimeout(() => (toast.className = ''), isError ? 6000 : 2500)
+  }
+
+  async function api(method, url, body) {
+    const response = await fetch(url, {
+      method,
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': csrf, accept: 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    const text = await response.text()
+    const data = text ? JSON.parse(text) : {}
+    if (!response.ok) {
+      const issues = (data.error?.issues ?? []).map((i) => `${i.path}: ${i.message}`).join('; ')
+      throw new Error(`${data.error?.message ?? response.statusText}${issues ? ` (${issues})` : ''}`)
+    }
+    return data
+  }
+
+  // ——— live regions ———
+  let refreshing = null
+  let forceNext = false
+  async function refresh({ force = false } = {}) {
+    if (refreshing) {
+      // One is in flight (maybe started by the event stream, not forced): run another after it.
+      forceNext ||= force
+      return refreshing.then(() => (forceNext ? refresh({ force: true }) : undefined))
+    }
+    forceNext = false
+    refreshing = (async () => {
+      const response = await fetch(location.href, { credentials: 'same-origin', headers: { 'x-live': '1' } })
+      if (response.redirected || !response.ok) return
+      const doc = new DOMParser().parseFromString(await response.text(), 'text/html')
+      const active = document.activeElement
+      const typing = active && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName) ? active : null
+      for (const fresh of doc.querySelectorAll('[data-live]')) {
+        const current = document.getElementById(fresh.id)
+        if (!current) continue
+        // Never wipe out what someone is typing, unless their own action just finished.
+        const busy = (typing && current.contains(typing)) || current.querySelector('[data-dirty]')
+        if (busy && !force) continue
+        current.replaceWith(fresh)
+      }
+      bind(document)
+      document.dispatchEvent(new CustomEvent('atlas:refreshed'))
+    })().finally(() => {
+      refreshing = null
+    })
+    return refreshing
+  }
+
+  if (document.body.dataset.stream === 'on' && 'EventSource' in window) {
+    let timer
+    const source = new EventSource('/v1/events')
+    source.addEventListener('change', () => {
+      clearTimeout(timer)
+      timer = setTimeout(() => refresh().catch(() => {}), 250)
+    })
+  }
+
+  // ——— actions ———
+  // <button data-api="POST /v1/tickets/TKT-1/take-over" data-body='{"…"}'>, or a <form data-api="…">
+  // whose named fields become the JSON body (data-split="name" splits a comma list into an array).
+  function bodyOf(form) {
+    const body = form.dataset.body ? JSON.parse(form.dataset.body) : {}
+    const split = (form.dataset.split ?? '').split(',').filter(Boolean)
+    const numbers = (form.dataset.numbers ?? '').split(',').filter(Boolean)
+    for (const field of form.elements) {
+      if (!field.name || field.disabled) continue
+      if (field.type === 'checkbox' && field.dataset.array !== undefined) {
+        body[field.name] = [...(body[field.name] ?? []), ...(field.checked ? [field.value] : [])]
+        continue
+      }
+      if (field.type === 'checkbox') {
+        body[field.name] = field.checked
+        continue
+      }
+      let value = field.value
+      if (split.includes(field.name)) {
+        value = value
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean)
+      } else if (numbers.includes(field.name)) {
+        value = value === '' ? null : Number(value)
+      } else if (field.dataset.nullable !== undefined && value === '') {
+        value = null
+      }
+      // Optional parts of a nested body are left out when empty.
+      if (field.dataset.omit !== undefined && (value === '' || (Array.isArray(value) && value.length === 0)))
+        continue
+      if (field.dataset.type === 'number') value = value === '' ? null : Number(value)
+      if (field.dataset.type === 'optional' && value === '') value = null
+      // "customFields.plan" → { customFields: { plan: … } }
+      const path = field.name.split('.')
+      let target = body
+      for (const key of path.slice(0, -1)) target = target[key] ??= {}
+      target[path.at(-1)] = value
+    }
+    return body
+  }
+
+  async function run(element, body) {
+    const [method, url] = element.dataset.api.split(' ')
+    if (element.dataset.confirm && !window.confirm(element.dataset.confirm)) return
+    element.setAttribute('aria-busy', 'true')
+    try {
+      const result = await api(method, url, method === 'GET' ? undefined : body)
+      for (const dirty of document.querySelectorAll('[data-dirty]')) {
+        if (element.contains(dirty)) delete dirty.dataset.dirty
+      }
+      if (element.dataset.done) say(element.dataset.done)
+      // e.g. an invitation's link, shown once: data-show="acceptPath" data-show-in="invite-link"
+      if (element.dataset.show && result[element.dataset.show]) {
+        const target = document.getElementById(element.dataset.showIn)
+        if (target) target.textContent = location.origin + result[element.dataset.show]
+      }
+      if (element.dataset.then === 'reload') location.reload()
+      else if (element.dataset.then?.startsWith('go:')) location.assign(element.dataset.then.slice(3))
+      else {
+        if (element.tagName === 'FORM' && element.dataset.keep === undefined) element.reset()
+        await refresh({ force: true })
+      }
+      document.dispatchEvent(new CustomEvent('atlas:done', { detail: { element, result } }))
+    } catch (error) {
+      say(error.message, true)
+    } finally {
+      element.removeAttribute('aria-busy')
+    }
+  }
+
+  function bind(root) {
+    for (const el of root.querySelectorAll('[data-api]:not([data-bound])')) {
+      el.dataset.bound = '1'
+      if (el.tagName === 'FORM') {
+        el.addEventListener('submit', (event) => {
+          event.preventDefault()
+          // data-raw names a textarea whose JSON is the whole body (an import of many articles).
+          if (el.dataset.raw) {
+            try {
+              run(el, JSON.parse(document.getElementById(el.dataset.raw).value))
+            } catch (error) {
+              say(`That is not valid JSON: ${error.message}`, true)
+            }
+            return
+          }
+          run(el, bodyOf(el))
+        })
+      } else {
+        el.addEventListener('click', (event) => {
+          event.preventDefault()
+          run(el, el.dataset.body ? JSON.parse(el.dataset.body) : undefined)
+        })
+      }
+    }
+    // A field someone changed is "dirty": live refreshes leave its region alone until they act.
+    for (const field of root.querySelectorAll(
+      'textarea:not([data-bound-input]), input:not([type=hidden]):not([data-bound-input]), select:not([data-bound-input])',
+    )) {
+      field.dataset.boundInput = '1'
+      const mark = () => {
+        field.dataset.dirty = '1'
+      }
+      field.addEventListener('input', mark)
+      field.addEventListener('change', mark)
+    }
+    for (const select of root.querySelectorAll('select[data-autosubmit]:not([data-bound-select])')) {
+      select.dataset.boundSelect = '1'
+      select.addEventListener('change', () => select.form?.requestSubmit())
+    }
+  }
+  bind(document)
+
+  // ——— the draft: Ctrl/⌘+Enter approves it as written, or sends the edited text ———
+  document.addEventListener('keydown', (event) => {
+    const target = event.target
+    const inField =
+      target instanceof HTMLElement && target.closest('input, textarea, select, [contenteditable]')
+    if ((event.ctrlKey || event.metaKey) && event.key === 'Enter') {
+      const draft = target instanceof HTMLElement ? target.closest('[data-draft]') : null
+      if (draft) {
+        event.preventDefault()
+        const editor = draft.querySelector('textarea')
+        const edited = editor && editor.value.trim() !== editor.defaultValue.trim()
+        draft.querySelector(edited ? '[data-send-edited]' : '[data-approve]')?.click()
+        return
+      }
+      const form = target instanceof HTMLElement ? target.closest('form') : null
+      if (form) {
+        event.preventDefault()
+        form.requestSubmit()
+      }
+      return
+    }
+    if (inField || event.ctrlKey || event.metaKey || event.altKey) return
+    // Single-key shortcuts outside text fields (listed on the page): d draft, r reply, n note, t take over.
+    const shortcuts = {
+      d: '[data-draft] textarea',
+      r: '#composer-text',
+      n: '[data-mode="note"]',
+      t: '[data-take-over]',
+    }
+    const selector = shortcuts[event.key]
+    const element = selector && document.querySelector(selector)
+    if (!element) return
+    event.preventDefault()
+    if (element.tagName === 'TEXTAREA') element.focus()
+    else element.click()
+  })
+
+  // ——— composer: reply or internal note, canned responses by "/shortcut" ———
+  function setupComposer() {
+    const composer = document.getElementById('composer')
+    if (!composer || composer.dataset.ready) return
+    composer.dataset.ready = '1'
+    const form = composer.querySelector('form')
+    const text = composer.querySelector('textarea')
+    const menu = composer.querySelector('.canned-menu')
+    const canned = JSON.parse(composer.querySelector('#canned-data')?.textContent ?? '[]')
+    for (const button of composer.querySelectorAll('[data-mode]')) {
+      button.addEventListener('click', (event) => {
+        event.preventDefault()
+        const note = button.dataset.mode === 'note'
+        composer.classList.toggle('note-mode', note)
+        form.dataset.api = note ? form.dataset.noteApi : form.dataset.replyApi
+        for (const b of composer.querySelectorAll('[data-mode]'))
+          b.setAttribute('aria-pressed', String(b === button))
+        form.querySelector('button[type=submit]').textContent = note ? 'Add note' : 'Send reply'
+        text.placeholder = note
+          ? 'Internal note — only your team sees it'
+          : 'Reply to the customer — type / for canned responses'
+        text.focus()
+      })
+    }
+    let matches = []
+    let selected = 0
+    const slashWord = () => {
+      const upTo = text.value.slice(0, text.selectionStart)
+      const match = /(^|\s)\/([\w-]*)$/.exec(upTo)
+      return match ? { word: match[2], start: upTo.length - match[2].length - 1 } : null
+    }
+    const close = () => {
+      menu.hidden = true
+      matches = []
+    }
+    const render = () => {
+      menu.innerHTML = ''
+      matches.forEach((c, i) => {
+        const li = document.createElement('li')
+        li.setAttribute('role', 'option')
+        li.setAttribute('aria-selected', String(i === selected))
+        li.textContent = `/${c.shortcut} — ${c.title}`
+        li.addEventListener('mousedown', (event) => {
+          event.preventDefault()
+          insert(c)
+        })
+        menu.append(li)
+      })
+      menu.hidden = matches.length === 0
+    }
+    const insert = (c) => {
+      const at = slashWord()
+      if (!at) return close()
+      const end = text.selectionStart
+      text.value = text.value.slice(0, at.start) + c.body + text.value.slice(end)
+      const caret = at.start + c.body.length
+      text.setSelectionRange(caret, caret)
+      text.dataset.dirty = '1'
+      close()
+    }
+    text.addEventListener('input', () => {
+      const at = slashWord()
+      if (!at) return close()
+      matches = canned.filter((c) => c.shortcut.startsWith(at.word.toLowerCase())).slice(0, 8)
+      selected = 0
+      render()
+    })
+    text.addEventListener('keydown', (event) => {
+      if (menu.hidden || matches.length === 0) return
+      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        event.preventDefault()
+        selected = (selected + (event.key === 'ArrowDown' ? 1 : matches.length - 1)) % matches.length
+        render()
+      } else if (event.key === 'Enter' || event.key === 'Tab') {
+        event.preventDefault()
+        insert(matches[selected])
+      } else if (event.key === 'Escape') {
+        close()
+      }
+    })
+    text.addEventListener('blur', () => setTimeout(close, 150))
+  }
+  setupComposer()
+  document.addEventListener('atlas:refreshed', setupComposer)
+
+  // "Send edited": the draft editor's text goes out through the draft's send endpoint.
+  document.addEventListener('click', (event) => {
+    const button = event.target instanceof HTMLElement ? event.target.closest('[data-send-edited]') : null
+    if (!button) return
+    event.preventDefault()
+    const draft = button.closest('[data-draft]')
+    const form = draft?.querySelector('#send-edited-form')
+    const editor = draft?.querySelector('textarea')
+    if (!form || !editor) return
+    form.querySelector('[name=text]').value = editor.value
+    form.requestSubmit()
+  })
+
+  // A suggestion's "Use" button puts its text into the composer.
+  document.addEventListener('click', (event) => {
+    const use = event.target instanceof HTMLElement ? event.target.closest('[data-use-text]') : null
+    if (!use) return
+    event.preventDefault()
+    const text = document.getElementById('composer-text')
+    if (!text) return
+    text.value = use.dataset.useText
+    text.dataset.dirty = '1'
+    text.focus()
+  })
+
+  // The availability switch in the top bar.
+  const availability = document.getElementById('availability')
+  availability?.addEventListener('change', () =>
+    api('PATCH', '/v1/workspace/me', { availability: availability.value })
+      .then(() => say(`You are ${availability.value}`))
+      .catch((error) => say(error.message, true)),
+  )
+
+  window.atlas = { api, refresh, say }
+})()

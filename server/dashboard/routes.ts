@@ -1,0 +1,331 @@
+// The operator dashboard, served by the same Hono app as the API: server-rendered pages plus one
+// small script. Pages read their data through the REST API in-process (the same endpoints, the same
+// tenant and role checks), so everything the dashboard shows or does is also available over the API.
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { type Context, Hono } from 'hono'
+import { deleteCookie, getCookie } from 'hono/cookie'
+import { html } from 'hono/html'
+import { AtlasError } from '../../common/errors.ts'
+import { findOpenInvitation } from '../auth/invitations.ts'
+import { destroySession, findSession, SESSION_COOKIE } from '../auth/sessions.ts'
+import { SignInThrottle } from '../auth/sign-in-throttle.ts'
+import { checkCredentials } from '../auth/users.ts'
+import { type Principal, principalOf } from '../http/auth.ts'
+import type { TodayView } from '../metrics/today.ts'
+import { signIn } from '../routes/auth.ts'
+import type { ContactProfileView } from '../routes/contacts.ts'
+import type { Runtime } from '../runtime.ts'
+import { page, type Viewer } from './layout.ts'
+import { contactPage } from './pages/contact.ts'
+import { type ConversationData, conversationPage, type Member } from './pages/conversation.ts'
+import { type InboxQuery, type InboxRow, inboxPage } from './pages/inbox.ts'
+import { invitePage, loginPage } from './pages/login.ts'
+import { articlePage, type SettingsData, settingsPage } from './pages/settings.ts'
+import { todayPage } from './pages/today.ts'
+
+const ASSETS: Record<string, { type: string; body: string }> = {
+  'app.css': { type: 'text/css; charset=utf-8', body: asset('app.css') },
+  'app.js': { type: 'application/javascript; charset=utf-8', body: asset('app.js') },
+}
+
+function asset(name: string): string {
+  return readFileSync(fileURLToPath(new URL(`./assets/${name}`, import.meta.url)), 'utf8')
+}
+
+/** Calls the app's own API with the viewer's cookie: `fetchApp` is the app's `request`. */
+export type FetchApp = (path: string, init?: RequestInit) => Response | Promise<Response>
+
+type Env = { Variables: { viewer: Viewer; principal: Principal } }
+
+// Pages never run in a frame and load nothing from elsewhere.
+const SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+}
+
+export function dashboardRoutes(runtime: Pick<Runtime, 'database'>, fetchApp: FetchApp) {
+  const db = runtime.database.db
+  const throttle = new SignInThrottle()
+  const app = new Hono<Env>()
+
+  app.use('*', async (c, next) => {
+    await next()
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.header(name, value)
+  })
+
+  app.get('/assets/:file', (c) => {
+    const file = ASSETS[c.req.param('file')]
+    if (!file) throw new AtlasError('not_found', 'No such asset')
+    c.header('content-type', file.type)
+    c.header('cache-control', 'no-cache')
+    return c.body(file.body)
+  })
+
+  app.get('/login', (c) => c.html(loginPage({ next: safeNext(c.req.query('next')) })))
+
+  app.post('/login', async (c) => {
+    const form = await c.req.parseBody()
+    const email = String(form.email ?? '').slice(0, 320)
+    const password = String(form.password ?? '').slice(0, 256)
+    const next = safeNext(String(form.next ?? ''))
+    const keys = [`email:${email.toLowerCase()}`, `client:${c.req.header('x-forwarded-for') ?? 'local'}`]
+    try {
+      throttle.check(keys)
+    } catch {
+      return c.html(
+        loginPage({ error: 'Too many failed attempts; try again in a few minutes.', email, next }),
+        429,
+      )
+    }
+    const user = email && password ? await checkCredentials(db, email, password) : null
+    if (!user) {
+      throttle.fail(keys)
+      return c.html(loginPage({ error: 'The email address or password is not right.', email, next }), 401)
+    }
+    throttle.succeed([keys[0]!])
+    await signIn(c, db, user)
+    return c.redirect(next, 303)
+  })
+
+  app.post('/logout', async (c) => {
+    const token = getCookie(c, SESSION_COOKIE)
+    const form = await c.req.parseBody()
+    const session = token ? await findSession(db, token) : null
+    // A sign-out form on another site cannot know the token.
+    if (session && form.csrf !== session.csrfToken)
+      throw new AtlasError('forbidden', 'Sign out from the dashboard')
+    if (token) await destroySession(db, token)
+    deleteCookie(c, SESSION_COOKIE, { path: '/' })
+    return c.redirect('/app/login', 303)
+  })
+
+  app.get('/invite/:token', async (c) => {
+    const token = c.req.param('token')
+    const invitation = /^[\w-]{10,200}$/.test(token) ? await findOpenInvitation(db, token) : null
+    return c.html(invitePage(invitation ? { token, email: invitation.email, role: invitation.role } : null))
+  })
+
+  // Everything below needs a signed-in person; the API's own checks apply to every read.
+  app.use('*', async (c, next) => {
+    let principal: Principal
+    try {
+      if (!getCookie(c, SESSION_COOKIE)) throw new AtlasError('unauthorized', 'Sign in')
+      principal = await principalOf(c, db)
+    } catch (error) {
+      if (error instanceof AtlasError && error.code === 'unauthorized') {
+        return c.redirect(`/app/login?next=${encodeURIComponent(c.req.path)}`, 303)
+      }
+      throw error
+    }
+    c.set('principal', principal)
+    c.set('viewer', {
+      userId: principal.userId,
+      name: principal.name,
+      role: principal.role,
+      csrfToken: principal.csrfToken,
+    })
+    await next()
+  })
+
+  /** GET on the app's own API as the viewer; null for 404 (and for endpoints that are not there). */
+  const read = async <T>(c: Context<Env>, path: string): Promise<T | null> => {
+    const response = await fetchApp(path, { headers: { cookie: c.req.header('cookie') ?? '' } })
+    if (response.status === 404) return null
+    if (!response.ok) {
+      const body = (await response.json().catch(() => ({}))) as {
+        error?: { code?: string; message?: string }
+      }
+      throw new AtlasError(
+        (body.error?.code as 'forbidden') ?? 'internal',
+        body.error?.message ?? `GET ${path} answered ${response.status}`,
+      )
+    }
+    return (await response.json()) as T
+  }
+
+  const members = async (c: Context<Env>): Promise<Member[]> =>
+    (await read<{ members: Member[] }>(c, '/v1/workspace/members'))?.members ?? []
+
+  app.get('/', async (c) => {
+    const [view, team] = await Promise.all([read<TodayView>(c, '/v1/today'), members(c)])
+    const viewer = c.get('viewer')
+    return c.html(
+      page({
+        title: 'Today',
+        viewer: { ...viewer, availability: team.find((m) => m.id === viewer.userId)?.availability },
+        current: 'today',
+        live: true,
+        body: todayPage(view!, viewer.name),
+      }),
+    )
+  })
+
+  app.get('/inbox', async (c) => {
+    const query: InboxQuery = {
+      filter: c.req.query('filter'),
+      inbox: c.req.query('inbox'),
+      status: c.req.query('status'),
+      q: c.req.query('q')?.trim() || undefined,
+      archived: c.req.query('archived') || undefined,
+    }
+    const params = new URLSearchParams({ limit: '100' })
+    for (const [k, v] of Object.entries(query)) if (v) params.set(k, v)
+    const [list, team] = await Promise.all([
+      read<{ conversations: InboxRow[]; counts?: Record<string, number> }>(c, `/v1/conversations?${params}`),
+      members(c),
+    ])
+    const viewer = c.get('viewer')
+    return c.html(
+      page({
+        title: 'Inbox',
+        viewer: { ...viewer, availability: team.find((m) => m.id === viewer.userId)?.availability },
+        current: 'inbox',
+        live: true,
+        body: inboxPage(list?.conversations ?? [], query, list?.counts),
+      }),
+    )
+  })
+
+  app.get('/conversations/:id', async (c) => {
+    const id = c.req.param('id')
+    const data = await read<ConversationData>(c, `/v1/conversations/${encodeURIComponent(id)}`)
+    if (!data) return notFoundPage(c)
+    const ref = data.ticket?.number
+    const exclude = c.req.query('exclude')
+    const [team, canned, tags, suggestions] = await Promise.all([
+      members(c),
+      read<{ cannedResponses: Array<{ shortcut: string; title: string; body: string }> }>(
+        c,
+        '/v1/workspace/canned-responses',
+      ),
+      read<{ tags: Array<{ name: string }> }>(c, '/v1/workspace/tags'),
+      ref
+        ? read<{ suggestions: Array<{ id: string; text: string; source: string }> }>(
+            c,
+            `/v1/tickets/${ref}/assist/suggestions${exclude ? `?exclude=${encodeURIComponent(exclude)}` : ''}`,
+          ).catch(() => null)
+        : null,
+    ])
+    const viewer = c.get('viewer')
+    return c.html(
+      page({
+        title: ref ?? 'Conversation',
+        viewer: { ...viewer, availability: team.find((m) => m.id === viewer.userId)?.availability },
+        current: 'inbox',
+        live: true,
+        body: conversationPage(data, {
+          members: team,
+          canned: canned?.cannedResponses ?? [],
+          tags: (tags?.tags ?? []).map((t) => t.name),
+          suggestions: suggestions?.suggestions ?? null,
+          viewerId: viewer.userId,
+        }),
+      }),
+    )
+  })
+
+  app.get('/contacts/:id', async (c) => {
+    const view = await read<ContactProfileView>(c, `/v1/contacts/${encodeURIComponent(c.req.param('id'))}`)
+    if (!view) return notFoundPage(c)
+    return c.html(
+      page({
+        title: view.contact.name ?? 'Customer',
+        viewer: c.get('viewer'),
+        current: 'inbox',
+        body: contactPage(view),
+      }),
+    )
+  })
+
+  // Admins only: an agent gets a 403 page (and the API behind it answers 403 as well).
+  app.get('/settings', async (c) => {
+    const viewer = c.get('viewer')
+    if (viewer.role !== 'admin') return forbiddenPage(c)
+    const [members, invitations, canned, tags, fields, queues, rules, gates, articles] = await Promise.all([
+      read<{ members: SettingsData['members'] }>(c, '/v1/admin/team/members'),
+      read<{ invitations: SettingsData['invitations'] }>(c, '/v1/admin/team/invitations'),
+      read<{ cannedResponses: SettingsData['canned'] }>(c, '/v1/admin/canned-responses'),
+      read<{ tags: SettingsData['tags'] }>(c, '/v1/admin/tags'),
+      read<{ customFields: SettingsData['fields'] }>(c, '/v1/admin/custom-fields'),
+      read<{ queues: SettingsData['queues'] }>(c, '/v1/admin/queues'),
+      read<{ routingRules: SettingsData['rules'] }>(c, '/v1/admin/routing-rules'),
+      read<SettingsData['gates']>(c, '/v1/admin/agents/gates'),
+      read<{ articles: SettingsData['articles'] }>(c, '/v1/admin/library/articles'),
+    ])
+    const data: SettingsData = {
+      members: members?.members ?? [],
+      invitations: invitations?.invitations ?? [],
+      canned: canned?.cannedResponses ?? [],
+      tags: tags?.tags ?? [],
+      fields: fields?.customFields ?? [],
+      queues: queues?.queues ?? [],
+      rules: rules?.routingRules ?? [],
+      gates: gates ?? { defaults: { auto: 0.9, review: 0.45 }, agents: [] },
+      articles: articles?.articles ?? [],
+    }
+    return c.html(
+      page({ title: 'Settings', viewer, current: 'settings', body: settingsPage(data, viewer.userId) }),
+    )
+  })
+
+  app.get('/settings/library/:id', async (c) => {
+    const viewer = c.get('viewer')
+    if (viewer.role !== 'admin') return forbiddenPage(c)
+    const found = await read<{ article: { id: string; title: string; markdown: string } }>(
+      c,
+      `/v1/admin/library/articles/${encodeURIComponent(c.req.param('id'))}`,
+    )
+    if (!found) return notFoundPage(c)
+    return c.html(
+      page({ title: found.article.title, viewer, current: 'settings', body: articlePage(found.article) }),
+    )
+  })
+
+  app.get('/tickets/:ref', async (c) => {
+    const ticket = await read<{ conversationId: string }>(
+      c,
+      `/v1/tickets/${encodeURIComponent(c.req.param('ref'))}`,
+    )
+    if (!ticket) return notFoundPage(c)
+    return c.redirect(`/app/conversations/${ticket.conversationId}`, 303)
+  })
+
+  function forbiddenPage(c: Context<Env>) {
+    return c.html(
+      page({
+        title: 'Admins only',
+        viewer: c.get('viewer'),
+        current: '',
+        body: html`<div class="panel"><h1>Admins only</h1><p>Settings are for the workspace's admins. Ask one if something needs changing.</p></div>`,
+      }),
+      403,
+    )
+  }
+
+  function notFoundPage(c: Context<Env>) {
+    return c.html(
+      page({
+        title: 'Not found',
+        viewer: c.get('viewer'),
+        current: '',
+        body: page404(),
+      }),
+      404,
+    )
+  }
+
+  return app
+}
+
+function page404() {
+  return html`<div class="panel"><h1>Not found</h1><p>That page does not exist, or it belongs to another workspace.</p><p><a href="/app/inbox">Back to the inbox</a></p></div>`
+}
+
+/** Only a path inside the dashboard: never an open redirect. */
+function safeNext(next: string | undefined): string {
+  return next && /^\/app(\/[\w\-./%?=&]*)?$/.test(next) && !next.startsWith('//') ? next : '/app'
+}
