@@ -36,19 +36,17 @@ export function applyTicketEvent(snapshot: TicketSnapshot, event: TicketEvent): 
   // A finished actor accepts nothing; XState's `transition` would still run root-level handlers.
   if (snapshot.status === 'done') return { snapshot, effects: [], changed: false }
   const [next, actions] = transition(ticketMachine, snapshot, event)
-  // XState returns the very same snapshot object when no transition was enabled.
-  return { snapshot: next, effects: toEffects(actions), changed: next !== snapshot }
+  const effects = toEffects(actions)
+  // XState returns the very same snapshot object when no transition changed the context or state;
+  // a transition that only asks for effects (an internal note) was taken all the same.
+  return { snapshot: next, effects, changed: next !== snapshot || effects.length > 0 }
 }
 
 export function persistTicket(snapshot: TicketSnapshot): PersistedTicket {
   return { value: snapshot.value as TicketState, context: snapshot.context }
 }
 
-const ADDED_LATER: Pick<TicketContext, 'tags' | 'priority' | 'notes'> = {
-  tags: [],
-  priority: 'normal',
-  notes: 0,
-}
+const ADDED_LATER: Pick<TicketContext, 'tags' | 'priority'> = { tags: [], priority: 'normal' }
 
 export function restoreTicket(persisted: PersistedTicket): TicketSnapshot {
   // Snapshots persisted before a context field existed get its default (tags and priority came later).

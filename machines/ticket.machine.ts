@@ -51,8 +51,6 @@ export interface TicketContext {
   /** Tag names (operators and routing rules add them). */
   tags: string[]
   priority: TicketPriority
-  /** Internal notes written; a note changes the snapshot, so it is an applied event like any other. */
-  notes: number
 }
 
 export interface TicketInput {
@@ -288,9 +286,8 @@ export const ticketMachine = setup({
     })),
     toBot: assign({ owner: 'bot' as const, escalation: null }),
     setAssignee: assign(({ event }) => ({ assignee: (event as EventOf<'ASSIGN'>).assignee })),
-    note: enqueueActions(({ context, event, enqueue }) => {
+    note: enqueueActions(({ event, enqueue }) => {
       const e = event as EventOf<'NOTE'>
-      enqueue.assign({ notes: context.notes + 1 })
       enqueue({ type: 'addNote', params: { messageId: e.messageId, text: e.text, by: e.by } })
     }),
     reclassify: assign(({ context, event }) => {
@@ -366,7 +363,6 @@ export const ticketMachine = setup({
     lastDeliveredMessageId: null,
     tags: [],
     priority: 'normal',
-    notes: 0,
   }),
   initial: 'new',
   // Operator events valid in every live state; states below refine or override them.
