@@ -21,6 +21,7 @@ import { todayRoutes } from './routes/today.ts'
 import { webhookRoutes } from './routes/webhooks.ts'
 import { widgetRoutes } from './routes/widget.ts'
 import type { Runtime } from './runtime.ts'
+import { latestChange, TenantChanges } from './tenant-changes.ts'
 
 const WIDGET_JS = readFileSync(fileURLToPath(new URL('./widget/widget.js', import.meta.url)), 'utf8')
 const DEMO_PAGE = readFileSync(fileURLToPath(new URL('./widget/demo.html', import.meta.url)), 'utf8')
@@ -72,7 +73,9 @@ export function createApp(
     attachments: attachmentRoutes(runtime),
     today: todayRoutes(runtime),
     contacts: contactRoutes(runtime),
-    events: eventRoutes(runtime),
+    events: eventRoutes(
+      new TenantChanges((tenantId) => latestChange(runtime.database.db, tenantId), runtime.events),
+    ),
   }
   for (const [path, routes] of Object.entries(api)) {
     app.use(`/v1/${path}/*`, auth)

@@ -1,6 +1,8 @@
 // The OpenAPI 3.1 document of the REST API, served at /v1/openapi.json. Every route the app
 // registers under /v1 and /webhooks must be described here (a test compares the two), so the
 // document cannot silently fall behind the code.
+import { TICKET_PRIORITIES } from '../drizzle/schema/tickets.ts'
+
 export interface OperationDoc {
   summary: string
   /** Who may call it: public, a key or session of any role, admins only, or the channel's signature. */
@@ -140,7 +142,7 @@ export const OPERATIONS: Operations = {
     post: {
       summary: 'Set the priority',
       access: 'operator',
-      body: obj({ priority: { enum: ['low', 'normal', 'high', 'urgent'] } }, ['priority']),
+      body: obj({ priority: { enum: [...TICKET_PRIORITIES] } }, ['priority']),
     },
   },
   '/v1/tickets/{ticket}/status': {

@@ -94,6 +94,8 @@ export const messages = pgTable(
     uniqueIndex('messages_idempotency_key').on(t.conversationId, t.idempotencyKey),
     index('messages_conversation_time').on(t.conversationId, t.createdAt),
     index('messages_ticket').on(t.ticketId),
+    // The tenant's latest message, read by the dashboard's live-update watcher (one index seek).
+    index('messages_tenant_time').on(t.tenantId, t.createdAt),
   ],
 )
 

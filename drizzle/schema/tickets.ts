@@ -17,17 +17,23 @@ import { contacts } from './contacts.ts'
 import { type Citation, conversations, messages } from './conversations.ts'
 import { tenantRef } from './tenants.ts'
 
-export type TicketStatus =
-  | 'new'
-  | 'triaging'
-  | 'bot_handled'
-  | 'awaiting_approval'
-  | 'pending'
-  | 'in_progress'
-  | 'resolved'
-  | 'closed'
+/** Every status of the ticket machine, in the order a ticket usually moves through them. */
+export const TICKET_STATUSES = [
+  'new',
+  'triaging',
+  'bot_handled',
+  'awaiting_approval',
+  'pending',
+  'in_progress',
+  'resolved',
+  'closed',
+] as const
+export type TicketStatus = (typeof TICKET_STATUSES)[number]
 export type TicketOwner = 'bot' | 'human'
-export type TicketPriority = 'low' | 'normal' | 'high' | 'urgent'
+export const TICKET_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const
+export type TicketPriority = (typeof TICKET_PRIORITIES)[number]
+/** Statuses in which a ticket is off everyone's plate; every other status is open. */
+export const CLOSED_STATUSES: readonly TicketStatus[] = ['resolved', 'closed']
 
 export const tickets = pgTable(
   'tickets',
@@ -73,6 +79,10 @@ export const tickets = pgTable(
     uniqueIndex('tickets_one_live_per_conversation').on(t.conversationId).where(sql`status <> 'closed'`),
     index('tickets_tenant_status').on(t.tenantId, t.status, t.updatedAt),
     index('tickets_tenant_assignee').on(t.tenantId, t.assignee),
+    // The tenant's latest ticket change, read by the dashboard's live-update watcher (one index seek).
+    index('tickets_tenant_updated').on(t.tenantId, t.updatedAt),
+    // A conversation's tickets, newest first: the inbox picks each row's current ticket with it.
+    index('tickets_conversation').on(t.conversationId, t.createdAt),
   ],
 )
 
@@ -104,6 +114,8 @@ export const ticketEvents = pgTable(
   (t) => [
     uniqueIndex('ticket_events_seq').on(t.ticketId, t.seq),
     uniqueIndex('ticket_events_idempotency').on(t.ticketId, t.idempotencyKey),
+    // A tenant's events in a time window: what the Today page counts as resolved today.
+    index('ticket_events_tenant_time').on(t.tenantId, t.createdAt),
   ],
 )
 

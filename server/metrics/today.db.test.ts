@@ -13,8 +13,7 @@ import { ticketEvents, tickets } from '../../drizzle/schema/tickets.ts'
 import { testDatabaseKind } from '../../testing/database.ts'
 import { eventually, startTestRuntime, type TestRuntime } from '../../testing/runtime.ts'
 import { type SignedIn, signInNewUser } from '../../testing/team.ts'
-import type { TodayView } from '../routes/today.ts'
-import { tenantTimeZone, todayFigures } from './today.ts'
+import { type TodayView, tenantTimeZone, todayFigures } from './today.ts'
 
 let t: TestRuntime
 let agent: SignedIn

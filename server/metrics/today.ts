@@ -6,7 +6,8 @@
 import { eq, type SQL, sql } from 'drizzle-orm'
 import { type Executor, rowsOf } from '../../drizzle/database.ts'
 import { tenants } from '../../drizzle/schema/tenants.ts'
-import type { TicketPriority, TicketStatus } from '../../drizzle/schema/tickets.ts'
+import { CLOSED_STATUSES, type TicketPriority, type TicketStatus } from '../../drizzle/schema/tickets.ts'
+import { ticketNumber } from '../views/conversation.ts'
 
 /**
  * First-response targets in seconds by ticket urgency, and the share of a target after which a
@@ -23,7 +24,7 @@ export interface SlaTargets {
   warnAt: number
 }
 
-export const DEFAULT_SLA_TARGETS: SlaTargets = {
+const DEFAULT_SLA_TARGETS: SlaTargets = {
   urgent: 3600,
   high: 3600,
   normal: 4 * 3600,
@@ -36,8 +37,8 @@ export interface TodayOptions {
   now?: Date
   /** IANA zone name for "today"; default: the tenant's settings.timeZone, else UTC. */
   timeZone?: string
-  /** Whose tickets count as `mine`: a user id (or, for an API key, its operator string); null: none. */
-  userId?: string | null
+  /** Whose tickets count as `mine`: the caller's operator (what tickets.assignee holds); null: none. */
+  operator?: string | null
   slaTargets?: Partial<SlaTargets>
   /** Most rows per list (approval queue, escalations, SLA warnings). Default 20. */
   listLimit?: number
@@ -159,7 +160,7 @@ export function snippetOf(text: string | null | undefined, length = SNIPPET_LENG
 }
 
 /** A zone name both ICU and PostgreSQL read the same way (no numeric offsets, whose sign PostgreSQL flips). */
-export function validTimeZone(zone: unknown): string | null {
+function validTimeZone(zone: unknown): string | null {
   if (typeof zone !== 'string' || !/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(zone)) return null
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone })
@@ -175,10 +176,29 @@ export async function tenantTimeZone(db: Executor, tenantId: string): Promise<st
   return validTimeZone(row?.settings.timeZone) ?? 'UTC'
 }
 
-/** An ISO-8601 UTC string (millisecond precision) from a timestamptz: the same on PGlite and postgres.js. */
-export const iso = (expr: SQL) => sql`to_char(${expr} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+/**
+ * An ISO-8601 UTC string from a timestamptz, the same on PGlite and postgres.js: millisecond
+ * precision, or microseconds (`US`) where the string must match the stored value exactly (a cursor).
+ */
+export const iso = (expr: SQL, precision: 'MS' | 'US' = 'MS') =>
+  sql`to_char(${expr} at time zone 'UTC', ${sql.raw(`'YYYY-MM-DD"T"HH24:MI:SS.${precision}"Z"'`)})`
 
-const OPEN = sql.raw(`('new', 'triaging', 'bot_handled', 'awaiting_approval', 'pending', 'in_progress')`)
+/** Ticket `t` is open: neither resolved nor closed (built from constants, so raw SQL is safe). */
+export const OPEN_TICKET = sql.raw(`t.status not in (${CLOSED_STATUSES.map((s) => `'${s}'`).join(', ')})`)
+
+/** The start of ticket `ticketId`'s first customer message (400 characters, for snippetOf). */
+export const firstCustomerMessage = (ticketId: SQL) => sql<
+  string | null
+>`(select left(m.body, 400) from messages m
+  where m.ticket_id = ${ticketId} and m.direction = 'inbound' order by m.created_at limit 1)`
+
+/** A Today list row as selected: the plain ticket number and the uncut subject. */
+type ListRow<T extends { number: string }> = Omit<T, 'number'> & { number: number }
+
+/** Shapes a Today list: TKT- numbers and subjects cut to one line. */
+function listOf<T extends { number: string; subject: string | null }>(rows: ListRow<T>[]): T[] {
+  return rows.map((r) => ({ ...r, number: ticketNumber(r.number), subject: snippetOf(r.subject) }) as T)
+}
 
 export async function todayFigures(
   db: Executor,
@@ -192,7 +212,7 @@ export async function todayFigures(
       : await tenantTimeZone(db, tenantId)
   const targets: SlaTargets = { ...DEFAULT_SLA_TARGETS, ...options.slaTargets }
   const limit = options.listLimit ?? 20
-  const me = options.userId ?? null
+  const me = options.operator ?? null
   const nowAt = sql`${now.toISOString()}::timestamptz`
   const midnight = sql`(date_trunc('day', ${nowAt} at time zone ${timeZone}::text) at time zone ${timeZone}::text)`
 
@@ -203,70 +223,65 @@ export async function todayFigures(
       when 'low' then ${targets.low}::float8
       else ${targets.normal}::float8 end)`
   const waited = sql`extract(epoch from (${nowAt} - t.created_at))::float8`
-  const slaWarning = sql`t.tenant_id = ${tenantId} and t.status in ${OPEN} and t.first_response_at is null
+  const secondsSince = (at: SQL) => sql`greatest(0, floor(extract(epoch from (${nowAt} - ${at}))))::int`
+  const slaWarning = sql`t.tenant_id = ${tenantId} and ${OPEN_TICKET} and t.first_response_at is null
       and ${waited} >= ${target} * ${targets.warnAt}::float8`
-  // The ticket's subject, else the start of its first customer message.
-  const subject = sql`coalesce(t.subject, (select left(m.body, 400) from messages m
-      where m.ticket_id = t.id and m.direction = 'inbound' order by m.created_at limit 1))`
+  // What every list row starts with: the ticket, its contact, and its subject, else the start of its
+  // first customer message.
+  const head = sql`t.id as "ticketId", t.number, t.conversation_id as "conversationId",
+      co.name as "contactName", coalesce(t.subject, ${firstCustomerMessage(sql`t.id`)}) as subject`
 
-  const [figures] = rowsOf<{
-    day_started_at: string
-    ready_for_approval: number
-    escalations_waiting: number
-    unassigned_waiting: number
-    mine: number
-    sla_warnings: number
-    new_conversations: number
-    avg_first_response_seconds: number | null
-    active_conversations: number
-    csat_count: number
-    csat_average: number | null
-    csat_percent: number | null
-    resolved_today: number
-    bot_resolved_share: number | null
-  }>(
+  const [figures] = rowsOf<
+    TodayNeedsHuman &
+      Omit<TodayOverview, 'csat'> & {
+        dayStartedAt: string
+        csatCount: number
+        csatAverage: number | null
+        csatPercent: number | null
+      }
+  >(
     await db.execute(sql`
       select
-        ${iso(midnight)} as day_started_at,
+        ${iso(midnight)} as "dayStartedAt",
         (select count(*)::int from tickets t
           where t.tenant_id = ${tenantId} and t.status = 'awaiting_approval'
             and exists (select 1 from drafts d where d.ticket_id = t.id and d.status = 'pending')
-        ) as ready_for_approval,
+        ) as "readyForApproval",
         (select count(*)::int from tickets t
           where t.tenant_id = ${tenantId} and t.status = 'pending' and t.owner = 'human'
-        ) as escalations_waiting,
+        ) as "escalationsWaiting",
         (select count(*)::int from tickets t
-          where t.tenant_id = ${tenantId} and t.status in ${OPEN} and t.owner = 'human' and t.assignee is null
-        ) as unassigned_waiting,
+          where t.tenant_id = ${tenantId} and ${OPEN_TICKET} and t.owner = 'human' and t.assignee is null
+        ) as "unassignedWaiting",
         (select count(*)::int from tickets t
-          where t.tenant_id = ${tenantId} and t.status in ${OPEN} and t.assignee = ${me}::text
-        ) as mine,
-        (select count(*)::int from tickets t where ${slaWarning}) as sla_warnings,
+          where t.tenant_id = ${tenantId} and ${OPEN_TICKET} and t.assignee = ${me}::text
+        ) as "mine",
+        (select count(*)::int from tickets t where ${slaWarning}) as "slaWarnings",
         (select count(*)::int from conversations c
           where c.tenant_id = ${tenantId} and c.created_at >= ${midnight} and c.created_at <= ${nowAt}
-        ) as new_conversations,
+        ) as "newConversations",
         (select avg(extract(epoch from (t.first_response_at - t.created_at)))::float8 from tickets t
           where t.tenant_id = ${tenantId} and t.first_response_at is not null
             and t.created_at > ${nowAt} - interval '7 days' and t.created_at <= ${nowAt}
-        ) as avg_first_response_seconds,
+        ) as "avgFirstResponseSeconds",
         (select count(distinct t.conversation_id)::int from tickets t
-          where t.tenant_id = ${tenantId} and t.status in ${OPEN}
-        ) as active_conversations,
-        csat.count as csat_count,
-        csat.average as csat_average,
-        csat.percent as csat_percent,
+          where t.tenant_id = ${tenantId} and ${OPEN_TICKET}
+        ) as "activeConversations",
+        csat.count as "csatCount",
+        csat.average as "csatAverage",
+        csat.percent as "csatPercent",
         (select count(distinct e.ticket_id)::int from ticket_events e
           where e.tenant_id = ${tenantId} and e.outcome = 'applied'
             and e.after ->> 'status' = 'resolved' and coalesce(e.before ->> 'status', '') <> 'resolved'
             and e.created_at >= ${midnight} and e.created_at <= ${nowAt}
-        ) as resolved_today,
+        ) as "resolvedToday",
         (select (100.0 * count(*) filter (where not exists (
                   select 1 from ticket_events e where e.ticket_id = t.id and e.after ->> 'owner' = 'human'))
                 / nullif(count(*), 0))::float8
           from tickets t
           where t.tenant_id = ${tenantId} and t.status in ('bot_handled', 'resolved', 'closed')
             and t.created_at > ${nowAt} - interval '7 days' and t.created_at <= ${nowAt}
-        ) as bot_resolved_share
+        ) as "botResolvedShare"
       from (
         select count(*)::int as count, avg(r.score)::float8 as average,
           (100.0 * count(*) filter (where r.score >= 4) / nullif(count(*), 0))::float8 as percent
@@ -278,158 +293,88 @@ export async function todayFigures(
   )
   if (!figures) throw new Error('the Today figures query returned no row')
 
-  const approvalQueue = rowsOf<{
-    ticket_id: string
-    number: number
-    conversation_id: string
-    contact_name: string | null
-    subject: string | null
-    draft_id: string
-    confidence: number
-    since: string
-    age_seconds: number
-  }>(
-    await db.execute(sql`
-      select t.id as ticket_id, t.number, t.conversation_id, co.name as contact_name, ${subject} as subject,
-        d.id as draft_id, d.confidence::float8 as confidence, ${iso(sql`d.created_at`)} as since,
-        greatest(0, floor(extract(epoch from (${nowAt} - d.created_at))))::int as age_seconds
-      from tickets t
-      join lateral (
-        select d.id, d.confidence, d.created_at from drafts d
-        where d.ticket_id = t.id and d.status = 'pending' order by d.created_at desc limit 1
-      ) d on true
-      join contacts co on co.id = t.contact_id
-      where t.tenant_id = ${tenantId} and t.status = 'awaiting_approval'
-      order by d.created_at asc, t.number asc
-      limit ${limit}
-    `),
+  const approvalQueue = listOf<TodayApprovalItem>(
+    rowsOf<ListRow<TodayApprovalItem>>(
+      await db.execute(sql`
+        select ${head}, d.id as "draftId", d.confidence::float8 as confidence,
+          ${iso(sql`d.created_at`)} as since, ${secondsSince(sql`d.created_at`)} as "ageSeconds"
+        from tickets t
+        join lateral (
+          select d.id, d.confidence, d.created_at from drafts d
+          where d.ticket_id = t.id and d.status = 'pending' order by d.created_at desc limit 1
+        ) d on true
+        join contacts co on co.id = t.contact_id
+        where t.tenant_id = ${tenantId} and t.status = 'awaiting_approval'
+        order by d.created_at asc, t.number asc
+        limit ${limit}
+      `),
+    ),
   )
 
-  const escalations = rowsOf<{
-    ticket_id: string
-    number: number
-    conversation_id: string
-    contact_name: string | null
-    subject: string | null
-    queue: string | null
-    urgency: string | null
-    priority: TicketPriority
-    assignee: string | null
-    assignee_name: string | null
-    since: string
-    waiting_seconds: number
-  }>(
-    await db.execute(sql`
-      select ticket_id, number, conversation_id, contact_name, subject, queue, urgency, priority, assignee,
-        assignee_name, ${iso(sql`since`)} as since,
-        greatest(0, floor(extract(epoch from (${nowAt} - since))))::int as waiting_seconds
-      from (
-        select t.id as ticket_id, t.number, t.conversation_id, co.name as contact_name, ${subject} as subject,
-          t.queue, t.urgency, t.priority, t.assignee, u.name as assignee_name,
-          coalesce((select max(e.created_at) from ticket_events e
-              where e.ticket_id = t.id and e.after ->> 'status' = 'pending'
-                and coalesce(e.before ->> 'status', '') <> 'pending'), t.updated_at) as since
+  const escalations = listOf<TodayEscalationItem>(
+    rowsOf<ListRow<TodayEscalationItem>>(
+      await db.execute(sql`
+        select ${head}, t.queue, t.urgency, t.priority, t.assignee, u.name as "assigneeName",
+          ${iso(sql`p.since`)} as since, ${secondsSince(sql`p.since`)} as "waitingSeconds"
         from tickets t
         join contacts co on co.id = t.contact_id
         left join users u on u.tenant_id = t.tenant_id and u.id::text = t.assignee
+        cross join lateral (
+          select coalesce((select max(e.created_at) from ticket_events e
+              where e.ticket_id = t.id and e.after ->> 'status' = 'pending'
+                and coalesce(e.before ->> 'status', '') <> 'pending'), t.updated_at) as since
+        ) p
         where t.tenant_id = ${tenantId} and t.status = 'pending' and t.owner = 'human'
-      ) pending
-      order by since asc, number asc
-      limit ${limit}
-    `),
+        order by p.since asc, t.number asc
+        limit ${limit}
+      `),
+    ),
   )
 
-  const slaWarnings = rowsOf<{
-    ticket_id: string
-    number: number
-    conversation_id: string
-    contact_name: string | null
-    subject: string | null
-    status: TicketStatus
-    urgency: string | null
-    waiting_since: string
-    waited_seconds: number
-    target_seconds: number
-  }>(
-    await db.execute(sql`
-      select t.id as ticket_id, t.number, t.conversation_id, co.name as contact_name, ${subject} as subject,
-        t.status, t.urgency, ${iso(sql`t.created_at`)} as waiting_since,
-        floor(${waited})::int as waited_seconds, ${target}::int as target_seconds
-      from tickets t
-      join contacts co on co.id = t.contact_id
-      where ${slaWarning}
-      order by ${waited} / ${target} desc, t.number asc
-      limit ${limit}
-    `),
+  const slaWarnings = listOf<TodaySlaWarning>(
+    rowsOf<ListRow<TodaySlaWarning>>(
+      await db.execute(sql`
+        select ${head}, t.status, t.urgency, ${iso(sql`t.created_at`)} as "waitingSince",
+          w.waited as "waitedSeconds", w.target as "targetSeconds", (w.waited >= w.target) as breached
+        from tickets t
+        join contacts co on co.id = t.contact_id
+        cross join lateral (select floor(${waited})::int as waited, ${target}::int as target) w
+        where ${slaWarning}
+        order by ${waited} / ${target} desc, t.number asc
+        limit ${limit}
+      `),
+    ),
   )
 
-  const csat =
-    figures.csat_count > 0
-      ? {
-          percent: round(figures.csat_percent ?? 0, 1),
-          average: round(figures.csat_average ?? 0, 2),
-          count: figures.csat_count,
-        }
-      : null
-
+  const {
+    dayStartedAt,
+    avgFirstResponseSeconds,
+    activeConversations,
+    csatCount,
+    csatAverage,
+    csatPercent,
+    resolvedToday,
+    botResolvedShare,
+    ...needsHuman
+  } = figures
   return {
     asOf: now.toISOString(),
     timeZone,
-    dayStartedAt: figures.day_started_at,
-    needsHuman: {
-      readyForApproval: figures.ready_for_approval,
-      escalationsWaiting: figures.escalations_waiting,
-      unassignedWaiting: figures.unassigned_waiting,
-      mine: figures.mine,
-      slaWarnings: figures.sla_warnings,
-      newConversations: figures.new_conversations,
-    },
+    dayStartedAt,
+    needsHuman,
     overview: {
-      avgFirstResponseSeconds:
-        figures.avg_first_response_seconds === null ? null : round(figures.avg_first_response_seconds, 1),
-      activeConversations: figures.active_conversations,
-      csat,
-      resolvedToday: figures.resolved_today,
-      botResolvedShare: figures.bot_resolved_share === null ? null : round(figures.bot_resolved_share, 1),
+      avgFirstResponseSeconds: avgFirstResponseSeconds === null ? null : round(avgFirstResponseSeconds, 1),
+      activeConversations,
+      csat:
+        csatCount > 0
+          ? { percent: round(csatPercent ?? 0, 1), average: round(csatAverage ?? 0, 2), count: csatCount }
+          : null,
+      resolvedToday,
+      botResolvedShare: botResolvedShare === null ? null : round(botResolvedShare, 1),
     },
-    approvalQueue: approvalQueue.map((r) => ({
-      ticketId: r.ticket_id,
-      number: `TKT-${r.number}`,
-      conversationId: r.conversation_id,
-      contactName: r.contact_name,
-      subject: snippetOf(r.subject),
-      draftId: r.draft_id,
-      confidence: r.confidence,
-      since: r.since,
-      ageSeconds: r.age_seconds,
-    })),
-    escalations: escalations.map((r) => ({
-      ticketId: r.ticket_id,
-      number: `TKT-${r.number}`,
-      conversationId: r.conversation_id,
-      contactName: r.contact_name,
-      subject: snippetOf(r.subject),
-      queue: r.queue,
-      urgency: r.urgency,
-      priority: r.priority,
-      assignee: r.assignee,
-      assigneeName: r.assignee_name,
-      since: r.since,
-      waitingSeconds: r.waiting_seconds,
-    })),
-    slaWarnings: slaWarnings.map((r) => ({
-      ticketId: r.ticket_id,
-      number: `TKT-${r.number}`,
-      conversationId: r.conversation_id,
-      contactName: r.contact_name,
-      subject: snippetOf(r.subject),
-      status: r.status,
-      urgency: r.urgency,
-      waitingSince: r.waiting_since,
-      waitedSeconds: r.waited_seconds,
-      targetSeconds: r.target_seconds,
-      breached: r.waited_seconds >= r.target_seconds,
-    })),
+    approvalQueue,
+    escalations,
+    slaWarnings,
     slaTargets: targets,
   }
 }

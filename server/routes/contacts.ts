@@ -9,15 +9,17 @@ import { parseInput } from '../../common/validation.ts'
 import { type Executor, rowsOf } from '../../drizzle/database.ts'
 import { type ChannelKind, channels } from '../../drizzle/schema/channels.ts'
 import { contactIdentities, contacts, type IdentityKind } from '../../drizzle/schema/contacts.ts'
-import { type ConversationInbox, conversations, messages } from '../../drizzle/schema/conversations.ts'
+import { type ConversationInbox, conversations } from '../../drizzle/schema/conversations.ts'
 import { healthScores, type RiskLevel } from '../../drizzle/schema/customer-success.ts'
 import { type CustomFieldType, customFields, tags as workspaceTags } from '../../drizzle/schema/team.ts'
 import { type TicketStatus, tickets } from '../../drizzle/schema/tickets.ts'
 import type { AuthVariables } from '../http/auth.ts'
 import { limitBody, param, readBody, UuidParam } from '../http/body.ts'
-import { iso, snippetOf } from '../metrics/today.ts'
+import { TagName } from '../http/fields.ts'
+import { firstCustomerMessage, iso, OPEN_TICKET, snippetOf } from '../metrics/today.ts'
 import type { Runtime } from '../runtime.ts'
 import { consistentRead, ticketNumber } from '../views/conversation.ts'
+import { containing } from './conversations.ts'
 
 export interface ContactHeader {
   id: string
@@ -123,13 +125,6 @@ const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 })
 
-const TagName = z
-  .string()
-  .trim()
-  .min(1)
-  .max(40)
-  .regex(/^[^\s,][^,]*$/, 'must not contain commas')
-
 const PatchBody = z
   .strictObject({
     name: z.string().trim().min(1, 'must not be empty').max(120).nullable().optional(),
@@ -217,7 +212,7 @@ export function contactRoutes(runtime: Pick<Runtime, 'database'>) {
 type CustomFieldRow = typeof customFields.$inferSelect
 
 /** Checks each named value against its field's type; every problem is reported, by path, in one 422. */
-export function checkCustomFields(
+function checkCustomFields(
   defs: CustomFieldRow[],
   input: Record<string, unknown>,
 ): { values: Record<string, unknown>; removed: string[] } {
@@ -275,7 +270,7 @@ function customFieldProblem(def: CustomFieldRow, value: unknown): string | null 
 
 const HEADER_KEYS = ['country', 'device', 'page', 'language'] as const
 
-export async function contactProfile(
+async function contactProfile(
   db: Executor,
   tenantId: string,
   contactId: string,
@@ -305,7 +300,11 @@ export async function contactProfile(
     .orderBy(desc(conversations.lastMessageAt), desc(conversations.createdAt))
   const ticketRows = threads.length
     ? await db
-        .select()
+        .select({
+          ticket: tickets,
+          // Qualified by hand: drizzle leaves a column of the only table in a select unqualified.
+          firstMessage: firstCustomerMessage(sql`tickets.id`),
+        })
         .from(tickets)
         .where(
           and(
@@ -318,25 +317,6 @@ export async function contactProfile(
         )
         .orderBy(desc(tickets.createdAt), desc(tickets.number))
     : []
-  const firstMessages = ticketRows.length
-    ? await db
-        .selectDistinctOn([messages.ticketId], {
-          ticketId: messages.ticketId,
-          body: sql<string>`left(${messages.body}, 400)`,
-        })
-        .from(messages)
-        .where(
-          and(
-            inArray(
-              messages.ticketId,
-              ticketRows.map((t) => t.id),
-            ),
-            eq(messages.direction, 'inbound'),
-          ),
-        )
-        .orderBy(messages.ticketId, asc(messages.createdAt))
-    : []
-  const firstMessage = new Map(firstMessages.map((m) => [m.ticketId, m.body]))
   const identities = await db
     .select()
     .from(contactIdentities)
@@ -392,14 +372,14 @@ export async function contactProfile(
       createdAt: conversation.createdAt.toISOString(),
       lastMessageAt: conversation.lastMessageAt.toISOString(),
       tickets: ticketRows
-        .filter((t) => t.conversationId === conversation.id)
-        .map((t) => ({
+        .filter(({ ticket }) => ticket.conversationId === conversation.id)
+        .map(({ ticket: t, firstMessage }) => ({
           id: t.id,
           number: ticketNumber(t.number),
           status: t.status,
           category: t.category,
           subject: t.subject,
-          snippet: snippetOf(firstMessage.get(t.id)),
+          snippet: snippetOf(firstMessage),
           createdAt: t.createdAt.toISOString(),
           resolvedAt: t.resolvedAt?.toISOString() ?? null,
           closedAt: t.closedAt?.toISOString() ?? null,
@@ -420,50 +400,30 @@ async function contactList(
 ): Promise<ContactListView> {
   const where: SQL[] = [sql`co.tenant_id = ${tenantId}`]
   if (query.q) {
-    const pattern = `%${query.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`
-    const ilike = (expr: SQL) => sql`${expr} ilike ${pattern}::text escape '\\'`
+    const ilike = containing(query.q)
     where.push(sql`(${ilike(sql`co.name`)} or ${ilike(sql`co.email`)} or ${ilike(sql`co.phone`)}
       or exists (select 1 from contact_identities i where i.contact_id = co.id and ${ilike(sql`i.value`)}))`)
   }
-  const rows = rowsOf<{
-    id: string
-    name: string | null
-    email: string | null
-    phone: string | null
-    vip: boolean
-    tags: string[]
-    created_at: string
-    last_message_at: string | null
-    conversations: number
-    open_tickets: number
-  }>(
+  // Activity and open tickets are aggregated once per tenant and joined, not looked up per contact.
+  const contacts = rowsOf<ContactListItem>(
     await db.execute(sql`
-      select co.id, co.name, co.email, co.phone, co.vip, co.tags, ${iso(sql`co.created_at`)} as created_at,
-        ${iso(sql`activity.last_message_at`)} as last_message_at, activity.conversations,
-        (select count(*)::int from tickets t
-          where t.contact_id = co.id and t.status not in ('resolved', 'closed')) as open_tickets
+      select co.id, co.name, co.email, co.phone, co.vip, co.tags, ${iso(sql`co.created_at`)} as "createdAt",
+        ${iso(sql`activity.last_message_at`)} as "lastMessageAt",
+        coalesce(activity.conversations, 0) as "conversations",
+        coalesce(backlog.tickets, 0) as "openTickets"
       from contacts co
-      cross join lateral (
-        select max(c.last_message_at) as last_message_at, count(*)::int as conversations
-        from conversations c where c.contact_id = co.id
-      ) activity
+      left join (
+        select c.contact_id, max(c.last_message_at) as last_message_at, count(*)::int as conversations
+        from conversations c where c.tenant_id = ${tenantId} group by c.contact_id
+      ) activity on activity.contact_id = co.id
+      left join (
+        select t.contact_id, count(*)::int as tickets
+        from tickets t where t.tenant_id = ${tenantId} and ${OPEN_TICKET} group by t.contact_id
+      ) backlog on backlog.contact_id = co.id
       where ${sql.join(where, sql` and `)}
       order by activity.last_message_at desc nulls last, co.created_at desc, co.id
       limit ${query.limit}::int
     `),
   )
-  return {
-    contacts: rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      email: r.email,
-      phone: r.phone,
-      vip: r.vip,
-      tags: r.tags,
-      createdAt: r.created_at,
-      lastMessageAt: r.last_message_at,
-      conversations: r.conversations,
-      openTickets: r.open_tickets,
-    })),
-  }
+  return { contacts }
 }

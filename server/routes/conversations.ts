@@ -6,40 +6,26 @@ import { parseInput } from '../../common/validation.ts'
 import { type Executor, rowsOf } from '../../drizzle/database.ts'
 import type { ChannelKind } from '../../drizzle/schema/channels.ts'
 import type { ConversationInbox, MessageAuthor } from '../../drizzle/schema/conversations.ts'
-import type { TicketOwner, TicketPriority, TicketStatus } from '../../drizzle/schema/tickets.ts'
+import {
+  TICKET_STATUSES,
+  type TicketOwner,
+  type TicketPriority,
+  type TicketStatus,
+} from '../../drizzle/schema/tickets.ts'
 import type { AuthVariables } from '../http/auth.ts'
 import { param, UuidParam } from '../http/body.ts'
-import { iso, snippetOf } from '../metrics/today.ts'
+import { iso, OPEN_TICKET, snippetOf } from '../metrics/today.ts'
 import type { Runtime } from '../runtime.ts'
 import { conversationView, ticketNumber } from '../views/conversation.ts'
 
-const TICKET_STATUSES = [
-  'new',
-  'triaging',
-  'bot_handled',
-  'awaiting_approval',
-  'pending',
-  'in_progress',
-  'resolved',
-  'closed',
-] as const satisfies readonly TicketStatus[]
-
 /** The inbox tabs (`filter`); each is defined on the conversation's current ticket in `filterCondition`. */
-export const INBOX_FILTERS = [
-  'all',
-  'mine',
-  'unassigned',
-  'open',
-  'in_progress',
-  'resolved',
-  'closed',
-] as const
-export type InboxFilter = (typeof INBOX_FILTERS)[number]
+const INBOX_FILTERS = ['all', 'mine', 'unassigned', 'open', 'in_progress', 'resolved', 'closed'] as const
+type InboxFilter = (typeof INBOX_FILTERS)[number]
 
 /** Longest search text; longer is refused with 400 rather than scanning every message for it. */
 const Q_MAX = 200
 /** A conversation whose last message is older than this is archived. */
-export const ARCHIVE_AFTER_DAYS = 30
+const ARCHIVE_AFTER_DAYS = 30
 
 const ListQuery = z.object({
   /** One ticket status exactly (of the conversation's current ticket). */
@@ -73,10 +59,9 @@ export function conversationRoutes(runtime: Pick<Runtime, 'database'>) {
   app.get('/', async (c) => {
     const query = parseInput(ListQuery, c.req.query(), 'query', 'bad_request')
     const auth = c.get('auth')
-    // A signed-in person's tickets are those assigned to their user id; an API key's are those
-    // assigned to its operator string (X-Atlas-Operator, else `api-key:<name>`), as taking one over records.
-    const me = auth.userId ?? auth.operator
-    return c.json(await inboxList(db, auth.tenantId, me, query))
+    // `mine`: tickets assigned to the caller's operator, what taking a ticket over records (the
+    // signed-in person's user id; for an API key, X-Atlas-Operator, else `api-key:<name>`).
+    return c.json(await inboxList(db, auth.tenantId, auth.operator, query))
   })
 
   app.get('/:id', async (c) => {
@@ -162,9 +147,6 @@ export interface InboxView {
 
 type ListQueryValue = z.output<typeof ListQuery>
 
-/** Live and not resolved: what `mine` and `unassigned` count (a resolved ticket is off everyone's plate). */
-const UNRESOLVED = sql`t.status in ('new', 'triaging', 'bot_handled', 'awaiting_approval', 'pending', 'in_progress')`
-
 /**
  * The `new` inbox: the current ticket is new, triaging or pending (escalated) and nothing has been
  * sent on it yet — no outbound message of any author (bot answer, escalation notice, human reply or
@@ -179,10 +161,10 @@ function filterCondition(filter: InboxFilter, me: string): SQL | null {
       return null
     // Assigned to the caller and not yet resolved or closed.
     case 'mine':
-      return sql`(${UNRESOLVED} and t.assignee = ${me}::text)`
+      return sql`(${OPEN_TICKET} and t.assignee = ${me}::text)`
     // Not resolved or closed, and nobody is assigned (bot-owned tickets included).
     case 'unassigned':
-      return sql`(${UNRESOLVED} and t.assignee is null)`
+      return sql`(${OPEN_TICKET} and t.assignee is null)`
     // Live and not taken by a person: everything before in_progress.
     case 'open':
       return sql`t.status in ('new', 'triaging', 'bot_handled', 'awaiting_approval', 'pending')`
@@ -193,14 +175,14 @@ function filterCondition(filter: InboxFilter, me: string): SQL | null {
   }
 }
 
-/** `%` and `_` match themselves; the backslash is the escape character. */
-function likePattern(q: string): string {
-  return `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`
+/** A test that `expr` contains `q`, in any case: `%`, `_` and the backslash in `q` match themselves. */
+export function containing(q: string): (expr: SQL) => SQL {
+  const pattern = `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`
+  return (expr) => sql`${expr} ilike ${pattern}::text escape '\\'`
 }
 
 function searchCondition(q: string): SQL {
-  const pattern = likePattern(q)
-  const ilike = (expr: SQL) => sql`${expr} ilike ${pattern}::text escape '\\'`
+  const ilike = containing(q)
   const alternatives = [
     ilike(sql`co.name`),
     ilike(sql`co.email`),
@@ -222,7 +204,7 @@ function searchCondition(q: string): SQL {
   return sql`(${sql.join(alternatives, sql` or `)})`
 }
 
-export async function inboxList(
+async function inboxList(
   db: Executor,
   tenantId: string,
   me: string,
@@ -299,7 +281,7 @@ export async function inboxList(
       select c.id, ch.kind as channel_kind, ch.key as channel_key, c.inbox,
         ${iso(sql`c.window_expires_at`)} as window_expires_at,
         ${iso(sql`c.last_message_at`)} as last_message_at,
-        to_char(c.last_message_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor,
+        ${iso(sql`c.last_message_at`, 'US')} as cursor,
         ${iso(sql`c.created_at`)} as created_at,
         (c.last_message_at < ${archivedAt}) as archived,
         c.metadata -> 'community' as community,
@@ -315,7 +297,7 @@ export async function inboxList(
         coalesce(exists (select 1 from drafts d where d.ticket_id = t.id and d.status = 'pending'), false)
           as draft_pending,
         coalesce(${NO_REPLY_YET}, false) as no_reply_yet,
-        case when ${UNRESOLVED} and lm.direction = 'inbound' then ${iso(sql`(
+        case when ${OPEN_TICKET} and lm.direction = 'inbound' then ${iso(sql`(
           select min(w.created_at) from messages w
           where w.conversation_id = c.id and w.direction = 'inbound'
             and w.created_at > coalesce((

@@ -5,14 +5,10 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import { satisfactionRatings } from '../../drizzle/schema/team.ts'
 import type { AuthVariables } from '../http/auth.ts'
-import { limitBody, param, readBody } from '../http/body.ts'
+import { limitBody, readBody } from '../http/body.ts'
 import type { Runtime } from '../runtime.ts'
 import { ticketNumber } from '../views/conversation.ts'
-import { findTicket } from './tickets.ts'
-
-const TicketRef = z.union([z.uuid(), z.string().regex(/^TKT-\d{1,9}$/i)], {
-  error: 'must be a ticket id or number like TKT-10042',
-})
+import { ticketInPath } from './tickets.ts'
 
 const SatisfactionBody = z.strictObject({
   score: z.number().int('must be a whole number from 1 to 5').min(1).max(5),
@@ -38,9 +34,9 @@ export function satisfactionRoutes(runtime: Pick<Runtime, 'database'>) {
   const app = new Hono<{ Variables: AuthVariables }>()
 
   app.post('/:ticket/satisfaction', limitBody(16 * 1024), async (c) => {
-    const ticket = await findTicket(db, c.get('auth').tenantId, param(c, 'ticket', TicketRef))
+    const ticket = await ticketInPath(c, db)
     const body = await readBody(c, SatisfactionBody, 'satisfaction answer')
-    const comment = body.comment ? body.comment : null
+    const comment = body.comment || null
     const [row] = await db
       .insert(satisfactionRatings)
       .values({

@@ -15,6 +15,7 @@ import { findMember } from '../auth/users.ts'
 import { currentLabels, recordCorrection } from '../corrections.ts'
 import type { AuthVariables, Principal } from '../http/auth.ts'
 import { limitBody, param, readBody } from '../http/body.ts'
+import { Priority, TagName } from '../http/fields.ts'
 import { assertWindowOpen, renderTemplate } from '../messaging-window.ts'
 import type { Runtime } from '../runtime.ts'
 import { consistentRead, ticketDetails, ticketSummary } from '../views/conversation.ts'
@@ -36,16 +37,10 @@ const RejectBody = z.strictObject({
 const ReplyBody = z.strictObject({ text: Text })
 /** A teammate's id or email, `me` (the caller), or null to unassign. */
 const AssignBody = z.strictObject({ assignee: z.string().trim().min(1).max(320).nullable() })
-const TagName = z
-  .string()
-  .trim()
-  .min(1)
-  .max(40)
-  .regex(/^[^\s,][^,]*$/, 'must not contain commas')
 const TagsBody = z
   .strictObject({ add: z.array(TagName).max(20).default([]), remove: z.array(TagName).max(20).default([]) })
   .refine((b) => b.add.length + b.remove.length > 0, 'name at least one tag to add or remove')
-const PriorityBody = z.strictObject({ priority: z.enum(['low', 'normal', 'high', 'urgent']) })
+const PriorityBody = z.strictObject({ priority: Priority })
 const NoteBody = z.strictObject({ text: Text })
 const ClassificationBody = z
   .strictObject({
@@ -103,7 +98,7 @@ export function ticketRoutes(runtime: Pick<Runtime, 'database' | 'host' | 'jobs'
   })
 
   app.post('/:ticket/draft/approve', async (c) => {
-    const ticket = await findTicket(db, c.get('auth').tenantId, param(c, 'ticket', TicketRef))
+    const ticket = await ticketInPath(c, db)
     const body = await readBody(c, ApproveBody, 'approval', { allowEmpty: true })
     const draftId = await pendingDraft(db, ticket.id, body.draftId)
     await assertWindowOpen(db, ticket.conversationId, `TKT-${ticket.number}`)
@@ -116,7 +111,7 @@ export function ticketRoutes(runtime: Pick<Runtime, 'database' | 'host' | 'jobs'
   })
 
   app.post('/:ticket/draft/send', async (c) => {
-    const ticket = await findTicket(db, c.get('auth').tenantId, param(c, 'ticket', TicketRef))
+    const ticket = await ticketInPath(c, db)
     const body = await readBody(c, SendBody, 'edited draft')
     const draftId = await pendingDraft(db, ticket.id, body.draftId)
     await assertWindowOpen(db, ticket.conversationId, `TKT-${ticket.number}`)
@@ -141,7 +136,7 @@ export function ticketRoutes(runtime: Pick<Runtime, 'database' | 'host' | 'jobs'
   })
 
   app.post('/:ticket/classification', async (c) => {
-    const ticket = await findTicket(db, c.get('auth').tenantId, param(c, 'ticket', TicketRef))
+    const ticket = await ticketInPath(c, db)
     const body = await readBody(c, ClassificationBody, 'classification')
     const by = c.get('auth').operator
     return act(c, ticket, { type: 'RECLASSIFY', ...body, by }, async (tx) => {
@@ -150,7 +145,7 @@ export function ticketRoutes(runtime: Pick<Runtime, 'database' | 'host' | 'jobs'
   })
 
   app.post('/:ticket/draft/reject', async (c) => {
-    const ticket = await findTicket(db, c.get('auth').tenantId, param(c, 'ticket', TicketRef))
+    const ticket = await ticketInPath(c, db)
     const body = await readBody(c, RejectBody, 'rejection', { allowEmpty: true })
     const draftId = await pendingDraft(db, ticket.id, body.draftId)
     return act(c, ticket, {
@@ -162,19 +157,19 @@ export function ticketRoutes(runtime: Pick<Runtime, 'database' | 'host' | 'jobs'
   })
 
   app.post('/:ticket/take-over', async (c) => {
-    const ticket = await findTicket(db, c.get('auth').tenantId, param(c, 'ticket', TicketRef))
+    const ticket = await ticketInPath(c, db)
     await readBody(c, Empty, 'take-over', { allowEmpty: true })
     return act(c, ticket, { type: 'TAKE_OVER', by: c.get('auth').operator })
   })
 
   app.post('/:ticket/hand-back', async (c) => {
-    const ticket = await findTicket(db, c.get('auth').tenantId, param(c, 'ticket', TicketRef))
+    const ticket = await ticketInPath(c, db)
     await readBody(c, Empty, 'hand-back', { allowEmpty: true })
     return act(c, ticket, { type: 'HAND_BACK', by: c.get('auth').operator })
   })
 
   app.post('/:ticket/reply', async (c) => {
-    const ticket = await findTicket(db, c.get('auth').tenantId, param(c, 'ticket', TicketRef))
+    const ticket = await ticketInPath(c, db)
     const body = await readBody(c, ReplyBody, 'reply')
     await assertWindowOpen(db, ticket.conversationId, `TKT-${ticket.number}`)
     return act(c, ticket, {
@@ -187,7 +182,7 @@ export function ticketRoutes(runtime: Pick<Runtime, 'database' | 'host' | 'jobs'
 
   // An approved template: allowed whenever; outside the window the conversation then waits in Outgoing.
   app.post('/:ticket/template', async (c) => {
-    const ticket = await findTicket(db, c.get('auth').tenantId, param(c, 'ticket', TicketRef))
+    const ticket = await ticketInPath(c, db)
     const body = await readBody(c, TemplateBody, 'template')
     const { template, text } = await renderTemplate(db, ticket.conversationId, body)
     const by = c.get('auth').operator
@@ -206,7 +201,7 @@ export function ticketRoutes(runtime: Pick<Runtime, 'database' | 'host' | 'jobs'
 
   app.post('/:ticket/assign', async (c) => {
     const auth = c.get('auth')
-    const ticket = await findTicket(db, auth.tenantId, param(c, 'ticket', TicketRef))
+    const ticket = await ticketInPath(c, db)
     const body = await readBody(c, AssignBody, 'assignment')
     const assignee = await resolveAssignee(db, auth, body.assignee)
     if (assignee === ticket.assignee) return unchanged(c, ticket)
@@ -214,7 +209,7 @@ export function ticketRoutes(runtime: Pick<Runtime, 'database' | 'host' | 'jobs'
   })
 
   app.post('/:ticket/tags', async (c) => {
-    const ticket = await findTicket(db, c.get('auth').tenantId, param(c, 'ticket', TicketRef))
+    const ticket = await ticketInPath(c, db)
     const body = await readBody(c, TagsBody, 'tags')
     const add = body.add.filter((t) => !ticket.tags.includes(t))
     const remove = body.remove.filter((t) => ticket.tags.includes(t))
@@ -231,7 +226,7 @@ export function ticketRoutes(runtime: Pick<Runtime, 'database' | 'host' | 'jobs'
   })
 
   app.post('/:ticket/priority', async (c) => {
-    const ticket = await findTicket(db, c.get('auth').tenantId, param(c, 'ticket', TicketRef))
+    const ticket = await ticketInPath(c, db)
     const body = await readBody(c, PriorityBody, 'priority')
     if (body.priority === ticket.priority) return unchanged(c, ticket)
     return act(c, ticket, { type: 'SET_PRIORITY', priority: body.priority, by: c.get('auth').operator })
@@ -239,7 +234,7 @@ export function ticketRoutes(runtime: Pick<Runtime, 'database' | 'host' | 'jobs'
 
   // An internal note: part of the thread for the team, never sent to the customer.
   app.post('/:ticket/notes', async (c) => {
-    const ticket = await findTicket(db, c.get('auth').tenantId, param(c, 'ticket', TicketRef))
+    const ticket = await ticketInPath(c, db)
     const body = await readBody(c, NoteBody, 'note')
     return act(c, ticket, {
       type: 'NOTE',
@@ -250,7 +245,7 @@ export function ticketRoutes(runtime: Pick<Runtime, 'database' | 'host' | 'jobs'
   })
 
   app.post('/:ticket/status', async (c) => {
-    const ticket = await findTicket(db, c.get('auth').tenantId, param(c, 'ticket', TicketRef))
+    const ticket = await ticketInPath(c, db)
     const body = await readBody(c, StatusBody, 'status change')
     const by = c.get('auth').operator
     const event: TicketEvent =
@@ -295,6 +290,11 @@ async function resolveAssignee(db: Executor, auth: Principal, ref: string | null
     })
   }
   return member.id
+}
+
+/** The ticket the path names (`:ticket`, TKT-10042 or a UUID), of the caller's tenant, or 404. */
+export function ticketInPath(c: Context<Env>, db: Executor): Promise<TicketRow> {
+  return findTicket(db, c.get('auth').tenantId, param(c, 'ticket', TicketRef))
 }
 
 export async function findTicket(db: Executor, tenantId: string, ref: string): Promise<TicketRow> {

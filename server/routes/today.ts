@@ -6,17 +6,6 @@ import type { AuthVariables } from '../http/auth.ts'
 import { todayFigures } from '../metrics/today.ts'
 import type { Runtime } from '../runtime.ts'
 
-export type {
-  SlaTargets,
-  TodayApprovalItem,
-  TodayCsat,
-  TodayEscalationItem,
-  TodayNeedsHuman,
-  TodayOverview,
-  TodaySlaWarning,
-  TodayView,
-} from '../metrics/today.ts'
-
 const TodayQuery = z.strictObject({
   /** Rows per list (approval queue, escalations, SLA warnings). */
   limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -29,11 +18,9 @@ export function todayRoutes(runtime: Pick<Runtime, 'database'>) {
   app.get('/', async (c) => {
     const query = parseInput(TodayQuery, c.req.query(), 'query', 'bad_request')
     const auth = c.get('auth')
-    // `mine` is the signed-in person's; an API key's tickets are those assigned to its operator
-    // string (X-Atlas-Operator, else `api-key:<name>`), which is what taking a ticket over records.
-    return c.json(
-      await todayFigures(db, auth.tenantId, { userId: auth.userId ?? auth.operator, listLimit: query.limit }),
-    )
+    // `mine`: tickets assigned to the caller's operator, what taking a ticket over records (the
+    // signed-in person's user id; for an API key, X-Atlas-Operator, else `api-key:<name>`).
+    return c.json(await todayFigures(db, auth.tenantId, { operator: auth.operator, listLimit: query.limit }))
   })
 
   return app

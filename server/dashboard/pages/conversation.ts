@@ -1,7 +1,9 @@
 // The conversation page: the whole thread (customer, bot, people, internal notes), the agent's
 // draft with its confidence and citations, the composer (reply or note, canned responses), the
 // ticket's fields and actions, AI assist, and the audit trail.
+
 import { html, raw } from 'hono/html'
+import { TICKET_PRIORITIES } from '../../../drizzle/schema/tickets.ts'
 import { ago, type Markup, when } from '../layout.ts'
 import { type AuditEntry, describeAudit } from './audit.ts'
 
@@ -234,7 +236,7 @@ function ticketPanel(
   <form class="inline" data-api="POST /v1/tickets/${ref}/priority" data-done="Priority changed" data-keep>
     <label class="muted small" for="priority-select">Priority</label>
     <select id="priority-select" name="priority">
-      ${['low', 'normal', 'high', 'urgent'].map((p) => html`<option value="${p}" ${p === t.priority ? 'selected' : ''}>${p}</option>`)}
+      ${TICKET_PRIORITIES.map((p) => html`<option value="${p}" ${p === t.priority ? 'selected' : ''}>${p}</option>`)}
     </select>
     <button type="submit">Set</button>
   </form>`

@@ -1,6 +1,8 @@
 // Settings, for admins: the team and invitations, canned responses, tags, custom fields, queues and
 // routing rules, the agents' confidence gates, and the Library. Every form calls /v1/admin.
+
 import { html } from 'hono/html'
+import { TICKET_PRIORITIES } from '../../../drizzle/schema/tickets.ts'
 import type { Markup } from '../layout.ts'
 
 // The shapes the admin API answers with (only what the page shows).
@@ -113,7 +115,7 @@ export function settingsPage(d: SettingsData, viewerId: string | null): Markup {
     <label>Categories <input name="conditions.categories" data-omit placeholder="billing_inquiry, bug_report …"></label>
     <label>Urgencies <input name="conditions.urgencies" data-omit placeholder="high"></label>
     <label>Send to queue <select name="actions.queue" data-omit><option value="">—</option>${d.queues.map((q) => html`<option>${q.name}</option>`)}</select></label>
-    <label>Set priority <select name="actions.priority" data-omit><option value="">—</option>${['low', 'normal', 'high', 'urgent'].map((p) => html`<option>${p}</option>`)}</select></label>
+    <label>Set priority <select name="actions.priority" data-omit><option value="">—</option>${TICKET_PRIORITIES.map((p) => html`<option>${p}</option>`)}</select></label>
     <label>Add tags <input name="actions.tags" data-omit></label>
     <label>Needs expertise <input name="actions.expertise" data-omit></label>
     <button type="submit">Add rule</button>
