@@ -15,11 +15,9 @@ import type { AgentDecision, Router, TurnInput } from './router.ts'
 export interface AgentRuntimeOptions {
   router: Router
   models: ModelRegistry
-  /** The tenant's model choice (from its settings). */
-  choiceFor?: ((tenantId: string) => Promise<ModelChoice>) | undefined
+  /** The tenant's model choice and gate overrides (from its settings, read once per turn). */
+  settingsFor?: ((tenantId: string) => Promise<TenantAgentSettings>) | undefined
   gate: GateConfig
-  /** The tenant's gate overrides (from its settings): tenant-wide, and per agent. */
-  gatesFor?: ((tenantId: string) => Promise<GateOverrides>) | undefined
   db: Executor
   tools: readonly AnyTool[]
   settings: AgentSettings
@@ -35,14 +33,20 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
   return {
     name: 'router',
     async run(input) {
-      const choice = options.choiceFor ? await options.choiceFor(input.tenantId) : {}
-      const modelFor = await options.models.forTenant(input.tenantId, choice)
-      const overrides = options.gatesFor ? await options.gatesFor(input.tenantId) : {}
+      const tenant = options.settingsFor ? await options.settingsFor(input.tenantId) : undefined
+      const modelFor = await options.models.forTenant(input.tenantId, tenant?.models ?? {})
+      const gates = tenant?.gates ?? {}
       return options.router.run(input, (agent) =>
-        servicesFor(options, input.tenantId, modelFor(agent), gateFor(options.gate, overrides, agent)),
+        servicesFor(options, input.tenantId, modelFor(agent), gateFor(options.gate, gates, agent)),
       )
     },
   }
+}
+
+/** What a tenant's settings say about its agents: which models, and which gate thresholds. */
+export interface TenantAgentSettings {
+  models: ModelChoice
+  gates: GateOverrides
 }
 
 /** Thresholds a tenant sets: for all its agents, and per agent (which wins). */
@@ -53,7 +57,8 @@ export interface GateOverrides {
 
 /** The gate one agent decides with: the deployment's, then the tenant's, then the agent's own thresholds. */
 export function gateFor(base: GateConfig, overrides: GateOverrides, agent: string): GateConfig {
-  const own = Object.hasOwn(overrides.agents ?? {}, agent) ? overrides.agents![agent] : undefined
+  const agents = overrides.agents ?? {}
+  const own = Object.hasOwn(agents, agent) ? agents[agent] : undefined
   const merged = { ...base, ...overrides.tenant, ...own }
   // Thresholds that contradict each other (review above auto) are not a gate: keep the deployment's.
   return merged.review <= merged.auto ? merged : base

@@ -25,7 +25,7 @@ import { type DemoTenant, findDemoTenant, seedDemoTenant } from './demo/seed.ts'
 import { type JobStore, recoverOrphanedJobs, startJobStore } from './jobs/job-store.ts'
 import { startWorkers } from './jobs/workers.ts'
 import { type FileStorage, LocalFileStorage } from './storage/file-storage.ts'
-import { tenantAgentGates, tenantModelChoice } from './tenant-settings.ts'
+import { tenantAgentSettings, tenantModelChoice } from './tenant-settings.ts'
 import { createToolRunner } from './tool-runner.ts'
 
 export interface Runtime {
@@ -127,9 +127,8 @@ export async function startRuntime(
       const agents = createAgentRuntime({
         router,
         models,
-        choiceFor: (tenantId) => tenantModelChoice(database.db, tenantId, logger),
+        settingsFor: (tenantId) => tenantAgentSettings(database.db, tenantId, logger),
         gate,
-        gatesFor: (tenantId) => tenantAgentGates(database.db, tenantId, logger),
         db: database.db,
         tools,
         settings: { demoBookingUrl: config.demoBookingUrl, scopeMessage: SCOPE_MESSAGE },

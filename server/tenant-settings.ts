@@ -3,18 +3,41 @@
 import { eq } from 'drizzle-orm'
 import { z } from 'zod'
 import { type ModelChoice, ModelChoiceSchema } from '../agents/providers.ts'
-import type { GateOverrides } from '../agents/services.ts'
+import type { GateOverrides, TenantAgentSettings } from '../agents/services.ts'
 import type { Logger } from '../common/logger.ts'
 import type { Executor } from '../drizzle/database.ts'
 import { type TenantSettings, tenants } from '../drizzle/schema/tenants.ts'
+
+async function settingsOf(db: Executor, tenantId: string): Promise<TenantSettings> {
+  const [row] = await db.select({ settings: tenants.settings }).from(tenants).where(eq(tenants.id, tenantId))
+  return row?.settings ?? {}
+}
 
 export async function tenantModelChoice(
   db: Executor,
   tenantId: string,
   logger?: Logger,
 ): Promise<ModelChoice> {
-  const [row] = await db.select({ settings: tenants.settings }).from(tenants).where(eq(tenants.id, tenantId))
-  const parsed = ModelChoiceSchema.safeParse(row?.settings.models ?? {})
+  return modelChoiceOf(await settingsOf(db, tenantId), tenantId, logger)
+}
+
+/** What an agent turn needs from the tenant's settings, from one read of the tenant row. */
+export async function tenantAgentSettings(
+  db: Executor,
+  tenantId: string,
+  logger?: Logger,
+): Promise<TenantAgentSettings> {
+  const settings = await settingsOf(db, tenantId)
+  return {
+    models: modelChoiceOf(settings, tenantId, logger),
+    gates: gateOverridesOf(settings, (issue) =>
+      logger?.warn({ tenantId, ...issue }, 'tenant gate settings are invalid; using the default'),
+    ),
+  }
+}
+
+function modelChoiceOf(settings: TenantSettings, tenantId: string, logger?: Logger): ModelChoice {
+  const parsed = ModelChoiceSchema.safeParse(settings.models ?? {})
   if (!parsed.success) {
     logger?.warn(
       { tenantId, issues: parsed.error.issues },
@@ -53,17 +76,6 @@ const TenantGateSchema = z
  * The tenant's gate overrides for the agent runtime. Each stored value is checked on its own: a bad
  * one is skipped with a warning (that agent keeps the default), never failing the turn.
  */
-export async function tenantAgentGates(
-  db: Executor,
-  tenantId: string,
-  logger?: Logger,
-): Promise<GateOverrides> {
-  const [row] = await db.select({ settings: tenants.settings }).from(tenants).where(eq(tenants.id, tenantId))
-  return gateOverridesOf(row?.settings ?? {}, (issue) =>
-    logger?.warn({ tenantId, ...issue }, 'tenant gate settings are invalid; using the default'),
-  )
-}
-
 export function gateOverridesOf(
   settings: TenantSettings,
   warn: (issue: { setting: string; issues: unknown }) => void = () => {},

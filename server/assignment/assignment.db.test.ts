@@ -63,18 +63,39 @@ async function write(text: string): Promise<string> {
   return (await json<{ conversationId: string }>(response, 202)).conversationId
 }
 
+type ConversationView = Awaited<ReturnType<typeof ticketOf>>
+
+/** Waits until the conversation's view passes `done`. */
+const until = (conversationId: string, done: (view: ConversationView) => boolean, what: string) =>
+  eventually(
+    async () => {
+      const view = await ticketOf(conversationId)
+      return done(view) ? view : undefined
+    },
+    30_000,
+    what,
+  )
+const handedOver = (view: ConversationView) => view.ticket?.owner === 'human'
+
 /** …and waits until routing gave the ticket to someone. */
 async function escalate(text: string) {
   const conversationId = await write(text)
-  return eventually(
-    async () => {
-      const view = await ticketOf(conversationId)
-      return view.ticket?.owner === 'human' && view.ticket.assignee ? view : undefined
-    },
-    30_000,
+  return until(
+    conversationId,
+    (view) => handedOver(view) && !!view.ticket!.assignee,
     `"${text}" to be escalated and assigned`,
   )
 }
+
+/** What the route job runs with, for calling it directly. */
+const jobContext = () => ({
+  database: t.runtime.database,
+  host: t.runtime.host,
+  logger: t.runtime.logger,
+  outbox: t.runtime.jobs.outbox,
+})
+const routeJob = (ticketId: string, id: string = randomUUID()) =>
+  ({ id, data: { ticketId } }) as JobWithMetadata<RouteJob>
 
 const setAvailability = async (userId: string, availability: string) =>
   json(await t.api('PATCH', `/v1/admin/team/members/${userId}`, { availability }))
@@ -185,12 +206,9 @@ describe(`auto-assignment (${testDatabaseKind})`, () => {
     await setStrategy('manual')
     const conversationId = await write('Please refund my last payment')
     // The rule still applies its priority and tag; nobody is assigned.
-    const routed = await eventually(
-      async () => {
-        const view = await ticketOf(conversationId)
-        return view.audit.some((e) => e.type === 'TAG' && e.actor.id === 'routing') ? view : undefined
-      },
-      30_000,
+    const routed = await until(
+      conversationId,
+      (view) => view.audit.some((e) => e.type === 'TAG' && e.actor.id === 'routing'),
       'the rule to be applied',
     )
     expect(routed.ticket).toMatchObject({
@@ -202,11 +220,11 @@ describe(`auto-assignment (${testDatabaseKind})`, () => {
     const ticketId = routed.ticket!.id
 
     await setStrategy('round_robin')
-    const context = { database: t.runtime.database, host: t.runtime.host, logger: t.runtime.logger }
-    const job = { id: randomUUID(), data: { ticketId } } as JobWithMetadata<RouteJob>
-    await routeHandler({ ...context, outbox: t.runtime.jobs.outbox })(job)
+    const context = jobContext()
+    const job = routeJob(ticketId)
+    await routeHandler(context)(job)
     // The same job again (pg-boss retried it): the ticket has its person, nothing changes.
-    await routeHandler({ ...context, outbox: t.runtime.jobs.outbox })(job)
+    await routeHandler(context)(job)
     const [row] = await t.runtime.database.db.select().from(tickets).where(eq(tickets.id, ticketId))
     expect([alice, bob]).toContain(row!.assignee)
     const again = await routeTicket(context, ticketId, `route:${randomUUID()}`)
@@ -224,34 +242,19 @@ describe(`auto-assignment (${testDatabaseKind})`, () => {
   it('leaves a closed ticket alone', async () => {
     await setStrategy('manual')
     const conversationId = await write('I want to talk to a human')
-    const view = await eventually(
-      async () => {
-        const v = await ticketOf(conversationId)
-        return v.ticket?.owner === 'human' ? v : undefined
-      },
-      30_000,
-      'the escalation',
-    )
+    const view = await until(conversationId, handedOver, 'the escalation')
     await json(await t.api('POST', `/v1/tickets/${view.ticket!.id}/status`, { status: 'closed' }))
     await setStrategy('round_robin')
-    const context = { database: t.runtime.database, host: t.runtime.host, logger: t.runtime.logger }
-    const outcome = await routeTicket(context, view.ticket!.id, `route:${randomUUID()}`)
+    const outcome = await routeTicket(jobContext(), view.ticket!.id, `route:${randomUUID()}`)
     expect(outcome).toMatchObject({ assignee: null, reason: 'ticket is closed' })
     const [row] = await t.runtime.database.db.select().from(tickets).where(eq(tickets.id, view.ticket!.id))
     expect(row!.assignee).toBeNull()
   })
+
   it('two tickets routed at the same moment go to two different people', async () => {
     await setStrategy('manual')
     const routedNobody = async (text: string) => {
-      const conversationId = await write(text)
-      const view = await eventually(
-        async () => {
-          const v = await ticketOf(conversationId)
-          return v.ticket?.owner === 'human' ? v : undefined
-        },
-        30_000,
-        'the escalation',
-      )
+      const view = await until(await write(text), handedOver, 'the escalation')
       // The manual queue's routing job has run (and assigned nobody).
       await eventually(
         async () => {
@@ -271,18 +274,8 @@ describe(`auto-assignment (${testDatabaseKind})`, () => {
       await routedNobody('Is there a human I can chat with?'),
     ]
     await setStrategy('round_robin')
-    const context = {
-      database: t.runtime.database,
-      host: t.runtime.host,
-      logger: t.runtime.logger,
-      outbox: t.runtime.jobs.outbox,
-    }
     // Both read the same round-robin position; the second to commit finds it moved and decides again.
-    await Promise.all(
-      ids.map((ticketId) =>
-        routeHandler(context)({ id: randomUUID(), data: { ticketId } } as JobWithMetadata<RouteJob>),
-      ),
-    )
+    await Promise.all(ids.map((ticketId) => routeHandler(jobContext())(routeJob(ticketId))))
     const rows = await Promise.all(
       ids.map(
         async (id) => (await t.runtime.database.db.select().from(tickets).where(eq(tickets.id, id)))[0]!,

@@ -27,7 +27,7 @@ export interface PickRequirements {
 }
 
 /** Open tickets (not resolved or closed) per user id; a missing id has none. */
-export type OpenCounts = ReadonlyMap<string, number> | Readonly<Record<string, number>>
+export type OpenCounts = ReadonlyMap<string, number>
 
 export function pickAssignee(
   queue: QueueLike,
@@ -67,7 +67,4 @@ export function eligibleInTurn(
   })
 }
 
-function openOf(counts: OpenCounts, id: string): number {
-  const value = counts instanceof Map ? counts.get(id) : (counts as Readonly<Record<string, number>>)[id]
-  return value ?? 0
-}
+const openOf = (counts: OpenCounts, id: string) => counts.get(id) ?? 0

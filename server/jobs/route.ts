@@ -3,21 +3,21 @@
 // gets it. Every change goes through the ticket host under an idempotency key derived from the job,
 // so a retried job never applies anything twice. A ticket someone took meanwhile, or one that is
 // no longer waiting for a person, is left alone.
-import { and, asc, count, eq, inArray, notInArray, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import type { Executor, Tx } from '../../drizzle/database.ts'
 import { channels } from '../../drizzle/schema/channels.ts'
 import { contacts } from '../../drizzle/schema/contacts.ts'
 import { conversations, messages } from '../../drizzle/schema/conversations.ts'
 import { queues, routingRules, tags, users } from '../../drizzle/schema/team.ts'
-import { type TicketPriority, ticketEvents, tickets } from '../../drizzle/schema/tickets.ts'
+import { CLOSED_STATUSES, type TicketPriority, ticketEvents, tickets } from '../../drizzle/schema/tickets.ts'
 import type { RouteJob } from '../../machines/host/outbox.ts'
 import type { DispatchResult } from '../../machines/host/ticket-host.ts'
 import { matchRule, type RoutingFacts } from '../assignment/match.ts'
+import { openTicketCounts } from '../assignment/open-tickets.ts'
 import { pickAssignee } from '../assignment/pick.ts'
 import type { JobContext, JobHandler } from './context.ts'
 
 const ROUTING = { kind: 'system', id: 'routing' } as const
-const CLOSED_STATUSES = ['resolved', 'closed'] as const
 /** Another routing job (or a person) moved first: re-read and decide again, this many times. */
 const MAX_RACES = 5
 
@@ -116,21 +116,7 @@ export async function routeTicket(
         .from(users)
         .where(and(eq(users.tenantId, ticket.tenantId), inArray(users.id, queue.members)))
     : []
-  const open = new Map<string, number>()
-  if (queue.members.length) {
-    const rows = await db
-      .select({ assignee: tickets.assignee, n: count() })
-      .from(tickets)
-      .where(
-        and(
-          eq(tickets.tenantId, ticket.tenantId),
-          inArray(tickets.assignee, queue.members),
-          notInArray(tickets.status, [...CLOSED_STATUSES]),
-        ),
-      )
-      .groupBy(tickets.assignee)
-    for (const row of rows) if (row.assignee) open.set(row.assignee, Number(row.n))
-  }
+  const open = await openTicketCounts(db, ticket.tenantId, queue.members)
   const assignee = pickAssignee(queue, members, open, { expertise: rule?.actions.expertise })
   if (!assignee) {
     const reason =
@@ -173,7 +159,7 @@ export async function routeTicket(
 /** Why routing leaves this ticket alone, or null when it should route it. */
 function whyLeftAlone(ticket: typeof tickets.$inferSelect): string | null {
   if (ticket.assignee) return 'already assigned'
-  if ((CLOSED_STATUSES as readonly string[]).includes(ticket.status)) return `ticket is ${ticket.status}`
+  if (CLOSED_STATUSES.includes(ticket.status)) return `ticket is ${ticket.status}`
   if (ticket.owner !== 'human') return 'the bot has the ticket again'
   return null
 }

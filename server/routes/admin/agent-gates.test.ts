@@ -16,8 +16,14 @@ describe('gateFor', () => {
     expect(gateFor(base, overrides, 'atlas')).toMatchObject({ auto: 0.999, review: 0.5, minMargin: 0.2 })
     expect(gateFor(base, overrides, 'loot')).toMatchObject({ auto: 0.8, review: 0.45, minMargin: 0.2 })
     expect(gateFor(base, {}, 'atlas')).toEqual(base)
-    // Inherited keys are not agents.
-    expect(gateFor(base, overrides, 'constructor')).toMatchObject({ auto: 0.8 })
+    // Inherited keys are not agents: neither Object's ('constructor') nor a prototype's gate.
+    expect(gateFor(base, overrides, 'constructor')).toEqual({ ...base, auto: 0.8, minMargin: 0.2 })
+    const inherited = {
+      tenant: overrides.tenant,
+      agents: Object.assign(Object.create({ sneaky: { auto: 0.3, review: 0.1 } }), overrides.agents),
+    }
+    expect(gateFor(base, inherited, 'sneaky')).toEqual({ ...base, auto: 0.8, minMargin: 0.2 })
+    expect(gateFor(base, inherited, 'atlas')).toMatchObject({ auto: 0.999, review: 0.5 })
     // The rest of the gate (human-only actions …) is the deployment's.
     expect(gateFor(base, overrides, 'atlas').humanActions).toBe(base.humanActions)
   })

@@ -1,13 +1,24 @@
 // Canned responses: saved replies an operator inserts by typing `/shortcut`. Shortcuts are unique
 // per workspace.
-import { and, asc, eq } from 'drizzle-orm'
+import { asc, eq } from 'drizzle-orm'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { Executor } from '../../../drizzle/database.ts'
 import { cannedResponses } from '../../../drizzle/schema/team.ts'
 import { limitBody, readBody } from '../../http/body.ts'
 import type { Runtime } from '../../runtime.ts'
-import { type Env, found, idParam, NON_EMPTY, nonEmpty, tenantOf, unique } from './common.ts'
+import {
+  deleteOwn,
+  type Env,
+  findOwn,
+  found,
+  idParam,
+  NON_EMPTY,
+  nonEmpty,
+  ownRow,
+  tenantOf,
+  unique,
+} from './common.ts'
 
 const Shortcut = z
   .string()
@@ -54,18 +65,11 @@ export function cannedResponseRoutes(runtime: Pick<Runtime, 'database'>) {
   const app = new Hono<Env>()
   app.use('*', limitBody(64 * 1024))
 
-  const scoped = (tenantId: string, id: string) =>
-    and(eq(cannedResponses.tenantId, tenantId), eq(cannedResponses.id, id))
-
   app.get('/', async (c) => c.json({ cannedResponses: await listCannedResponses(db, tenantOf(c)) }))
 
   app.get('/:id', async (c) => {
-    const id = idParam(c)
-    const [row] = await db
-      .select()
-      .from(cannedResponses)
-      .where(scoped(tenantOf(c), id))
-    return c.json({ cannedResponse: cannedResponseView(found(row, `Canned response ${id}`)) })
+    const row = await findOwn(db, cannedResponses, tenantOf(c), idParam(c), 'Canned response')
+    return c.json({ cannedResponse: cannedResponseView(row) })
   })
 
   app.post('/', async (c) => {
@@ -87,7 +91,7 @@ export function cannedResponseRoutes(runtime: Pick<Runtime, 'database'>) {
       db
         .update(cannedResponses)
         .set({ ...body, updatedAt: new Date() })
-        .where(scoped(tenantOf(c), id))
+        .where(ownRow(cannedResponses, tenantOf(c), id))
         .returning(),
       taken(body.shortcut ?? ''),
     )
@@ -95,12 +99,8 @@ export function cannedResponseRoutes(runtime: Pick<Runtime, 'database'>) {
   })
 
   app.delete('/:id', async (c) => {
-    const id = idParam(c)
-    const [row] = await db
-      .delete(cannedResponses)
-      .where(scoped(tenantOf(c), id))
-      .returning()
-    return c.json({ deleted: cannedResponseView(found(row, `Canned response ${id}`)) })
+    const row = await deleteOwn(db, cannedResponses, tenantOf(c), idParam(c), 'Canned response')
+    return c.json({ deleted: cannedResponseView(row) })
   })
 
   return app

@@ -1,6 +1,6 @@
 // Custom fields: what an admin adds to customer profiles (plan, account id, renewal date …). The
 // key is what contacts' values are stored under, so it cannot change; a `select` needs its options.
-import { and, asc, eq, sql } from 'drizzle-orm'
+import { asc, eq } from 'drizzle-orm'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { AtlasError } from '../../../common/errors.ts'
@@ -8,7 +8,18 @@ import type { Executor } from '../../../drizzle/database.ts'
 import { type CustomFieldType, customFields } from '../../../drizzle/schema/team.ts'
 import { limitBody, readBody } from '../../http/body.ts'
 import type { Runtime } from '../../runtime.ts'
-import { type Env, found, idParam, NON_EMPTY, nonEmpty, tenantOf, unique } from './common.ts'
+import {
+  deleteOwn,
+  type Env,
+  findOwn,
+  idParam,
+  NON_EMPTY,
+  nextPosition,
+  nonEmpty,
+  ownRow,
+  tenantOf,
+  unique,
+} from './common.ts'
 
 const Key = z
   .string()
@@ -80,18 +91,12 @@ export function customFieldRoutes(runtime: Pick<Runtime, 'database'>) {
   const db = runtime.database.db
   const app = new Hono<Env>()
   app.use('*', limitBody(32 * 1024))
-  const scoped = (tenantId: string, id: string) =>
-    and(eq(customFields.tenantId, tenantId), eq(customFields.id, id))
 
   app.get('/', async (c) => c.json({ customFields: await listCustomFields(db, tenantOf(c)) }))
 
   app.get('/:id', async (c) => {
-    const id = idParam(c)
-    const [row] = await db
-      .select()
-      .from(customFields)
-      .where(scoped(tenantOf(c), id))
-    return c.json({ customField: customFieldView(found(row, `Custom field ${id}`)) })
+    const row = await findOwn(db, customFields, tenantOf(c), idParam(c), 'Custom field')
+    return c.json({ customField: customFieldView(row) })
   })
 
   app.post('/', async (c) => {
@@ -100,12 +105,7 @@ export function customFieldRoutes(runtime: Pick<Runtime, 'database'>) {
     const options = body.options ?? []
     checkOptions(body.type, options)
     // New fields go to the end unless a position is given.
-    const [last] = await db
-      .select({ max: sql<number | null>`max(${customFields.position})` })
-      .from(customFields)
-      .where(eq(customFields.tenantId, tenantId))
-    const position =
-      body.position ?? (last?.max === null || last?.max === undefined ? 0 : Number(last.max) + 1)
+    const position = body.position ?? (await nextPosition(db, customFields, tenantId))
     const [row] = await unique(
       db
         .insert(customFields)
@@ -121,8 +121,7 @@ export function customFieldRoutes(runtime: Pick<Runtime, 'database'>) {
     const id = idParam(c)
     const body = await readBody(c, PatchBody, 'custom field change')
     const updated = await db.transaction(async (tx) => {
-      const [current] = await tx.select().from(customFields).where(scoped(tenantId, id)).for('update')
-      const field = found(current, `Custom field ${id}`)
+      const field = await findOwn(tx, customFields, tenantId, id, 'Custom field', true)
       const type = body.type ?? field.type
       // Changing away from select drops the options unless new ones are given (and then refused).
       const options = body.options ?? (type === 'select' ? field.options : [])
@@ -130,7 +129,7 @@ export function customFieldRoutes(runtime: Pick<Runtime, 'database'>) {
       const [row] = await tx
         .update(customFields)
         .set({ ...body, options })
-        .where(scoped(tenantId, id))
+        .where(ownRow(customFields, tenantId, id))
         .returning()
       return row!
     })
@@ -138,12 +137,8 @@ export function customFieldRoutes(runtime: Pick<Runtime, 'database'>) {
   })
 
   app.delete('/:id', async (c) => {
-    const id = idParam(c)
-    const [row] = await db
-      .delete(customFields)
-      .where(scoped(tenantOf(c), id))
-      .returning()
-    return c.json({ deleted: customFieldView(found(row, `Custom field ${id}`)) })
+    const row = await deleteOwn(db, customFields, tenantOf(c), idParam(c), 'Custom field')
+    return c.json({ deleted: customFieldView(row) })
   })
 
   return app

@@ -12,7 +12,7 @@ import { limitBody, readBody, readJson } from '../../http/body.ts'
 import { type Article, parseArticle } from '../../library/article.ts'
 import { upsertArticle } from '../../library/store.ts'
 import type { Runtime } from '../../runtime.ts'
-import { type Env, found, tenantOf } from './common.ts'
+import { type Env, found, ownRow, tenantOf } from './common.ts'
 
 const MAX_ARTICLE_CHARS = 200_000
 const MAX_IMPORT = 200
@@ -86,6 +86,30 @@ function invalid(what: string, issues: ErrorIssue[]): never {
   throw new AtlasError('validation_failed', `Invalid ${what}: ${summary}`, { issues })
 }
 
+/** The one article of a create or replace request, parsed (422 naming its problems). */
+async function readArticle(c: Context<Env>): Promise<Article> {
+  const { markdown } = await readBody(c, ArticleBody, 'article')
+  const { article, issues } = parseOne(markdown)
+  if (!article) invalid('article', issues)
+  return article
+}
+
+/** What a create, replace or import answers about an article it stored. */
+const savedView = (id: string, article: Article) => ({
+  id,
+  slug: article.slug,
+  title: article.title,
+  sections: article.sections.length,
+})
+
+async function slugTaken(db: Executor, tenantId: string, slug: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: libraryDocuments.id })
+    .from(libraryDocuments)
+    .where(and(eq(libraryDocuments.tenantId, tenantId), eq(libraryDocuments.slug, slug)))
+  return row !== undefined
+}
+
 /** An import is one JSON array, or a single article sent as text/markdown. */
 async function readImport(c: Context<Env>): Promise<string[]> {
   const type = c.req.header('content-type') ?? ''
@@ -146,70 +170,41 @@ export function libraryAdminRoutes(runtime: Pick<Runtime, 'database' | 'logger'>
   // Creates a new article; a slug that exists already is a conflict (replace it with PUT).
   app.post('/articles', limitBody(256 * 1024), async (c) => {
     const tenantId = tenantOf(c)
-    const { markdown } = await readBody(c, ArticleBody, 'article')
-    const { article, issues } = parseOne(markdown)
-    if (!article) invalid('article', issues)
+    const article = await readArticle(c)
     const documentId = await db.transaction(async (tx) => {
-      const [existing] = await tx
-        .select({ id: libraryDocuments.id })
-        .from(libraryDocuments)
-        .where(and(eq(libraryDocuments.tenantId, tenantId), eq(libraryDocuments.slug, article.slug)))
-      if (existing) {
+      if (await slugTaken(tx, tenantId, article.slug)) {
         throw new AtlasError('conflict', `An article with slug ${article.slug} exists; replace it with PUT`)
       }
       return upsertArticle(tx, tenantId, article)
     })
-    return c.json(
-      {
-        article: {
-          id: documentId,
-          slug: article.slug,
-          title: article.title,
-          sections: article.sections.length,
-        },
-      },
-      201,
-    )
+    return c.json({ article: savedView(documentId, article) }, 201)
   })
 
   // Replaces an article; its slug may change (unless another article has the new one).
   app.put('/articles/:ref', limitBody(256 * 1024), async (c) => {
     const tenantId = tenantOf(c)
     const ref = refParam(c)
-    const { markdown } = await readBody(c, ArticleBody, 'article')
-    const { article, issues } = parseOne(markdown)
-    if (!article) invalid('article', issues)
+    const article = await readArticle(c)
     const documentId = await db.transaction(async (tx) => {
       const doc = await findDocument(tx, tenantId, ref)
       if (article.slug !== doc.slug) {
-        const [clash] = await tx
-          .select({ id: libraryDocuments.id })
-          .from(libraryDocuments)
-          .where(and(eq(libraryDocuments.tenantId, tenantId), eq(libraryDocuments.slug, article.slug)))
-        if (clash) throw new AtlasError('conflict', `Another article already has the slug ${article.slug}`)
+        if (await slugTaken(tx, tenantId, article.slug)) {
+          throw new AtlasError('conflict', `Another article already has the slug ${article.slug}`)
+        }
         await tx
           .update(libraryDocuments)
           .set({ slug: article.slug })
-          .where(and(eq(libraryDocuments.tenantId, tenantId), eq(libraryDocuments.id, doc.id)))
+          .where(ownRow(libraryDocuments, tenantId, doc.id))
       }
       return upsertArticle(tx, tenantId, article)
     })
-    return c.json({
-      article: {
-        id: documentId,
-        slug: article.slug,
-        title: article.title,
-        sections: article.sections.length,
-      },
-    })
+    return c.json({ article: savedView(documentId, article) })
   })
 
   app.delete('/articles/:ref', async (c) => {
     const tenantId = tenantOf(c)
     const doc = await findDocument(db, tenantId, refParam(c))
-    await db
-      .delete(libraryDocuments)
-      .where(and(eq(libraryDocuments.tenantId, tenantId), eq(libraryDocuments.id, doc.id)))
+    await db.delete(libraryDocuments).where(ownRow(libraryDocuments, tenantId, doc.id))
     runtime.logger.info({ tenantId, slug: doc.slug, by: c.get('auth').operator }, 'library article deleted')
     return c.json({ deleted: { id: doc.id, slug: doc.slug, title: doc.title } })
   })
@@ -239,16 +234,10 @@ export function libraryAdminRoutes(runtime: Pick<Runtime, 'database' | 'logger'>
             .where(eq(libraryDocuments.tenantId, tenantId))
         ).map((r) => r.slug),
       )
-      const out: Array<{ id: string; slug: string; title: string; sections: number; created: boolean }> = []
+      const out: Array<ReturnType<typeof savedView> & { created: boolean }> = []
       for (const article of articles) {
         const id = await upsertArticle(tx, tenantId, article)
-        out.push({
-          id,
-          slug: article.slug,
-          title: article.title,
-          sections: article.sections.length,
-          created: !existing.has(article.slug),
-        })
+        out.push({ ...savedView(id, article), created: !existing.has(article.slug) })
       }
       return out
     })

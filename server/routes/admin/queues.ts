@@ -8,7 +8,7 @@ import type { Executor } from '../../../drizzle/database.ts'
 import { queues, routingRules, users } from '../../../drizzle/schema/team.ts'
 import { limitBody, readBody } from '../../http/body.ts'
 import type { Runtime } from '../../runtime.ts'
-import { type Env, found, idParam, NON_EMPTY, nonEmpty, tenantOf, unique } from './common.ts'
+import { type Env, findOwn, idParam, NON_EMPTY, nonEmpty, ownRow, tenantOf, unique } from './common.ts'
 
 export const QueueName = z
   .string()
@@ -72,18 +72,12 @@ export function queueRoutes(runtime: Pick<Runtime, 'database'>) {
   const db = runtime.database.db
   const app = new Hono<Env>()
   app.use('*', limitBody(64 * 1024))
-  const scoped = (tenantId: string, id: string) => and(eq(queues.tenantId, tenantId), eq(queues.id, id))
 
   app.get('/', async (c) => c.json({ queues: await listQueues(db, tenantOf(c)) }))
 
-  app.get('/:id', async (c) => {
-    const id = idParam(c)
-    const [row] = await db
-      .select()
-      .from(queues)
-      .where(scoped(tenantOf(c), id))
-    return c.json({ queue: queueView(found(row, `Queue ${id}`)) })
-  })
+  app.get('/:id', async (c) =>
+    c.json({ queue: queueView(await findOwn(db, queues, tenantOf(c), idParam(c), 'Queue')) }),
+  )
 
   app.post('/', async (c) => {
     const tenantId = tenantOf(c)
@@ -106,9 +100,12 @@ export function queueRoutes(runtime: Pick<Runtime, 'database'>) {
     if (body.members) await checkMembers(db, tenantId, body.members)
     const updated = await unique(
       db.transaction(async (tx) => {
-        const [current] = await tx.select().from(queues).where(scoped(tenantId, id)).for('update')
-        const queue = found(current, `Queue ${id}`)
-        const [row] = await tx.update(queues).set(body).where(scoped(tenantId, id)).returning()
+        const queue = await findOwn(tx, queues, tenantId, id, 'Queue', true)
+        const [row] = await tx
+          .update(queues)
+          .set(body)
+          .where(ownRow(queues, tenantId, id))
+          .returning()
         // Rules that send tickets here follow the rename.
         if (body.name && body.name !== queue.name) {
           await tx
@@ -134,8 +131,7 @@ export function queueRoutes(runtime: Pick<Runtime, 'database'>) {
     const tenantId = tenantOf(c)
     const id = idParam(c)
     const deleted = await db.transaction(async (tx) => {
-      const [current] = await tx.select().from(queues).where(scoped(tenantId, id)).for('update')
-      const queue = found(current, `Queue ${id}`)
+      const queue = await findOwn(tx, queues, tenantId, id, 'Queue', true)
       const rules = await tx
         .select({ name: routingRules.name })
         .from(routingRules)
@@ -148,7 +144,7 @@ export function queueRoutes(runtime: Pick<Runtime, 'database'>) {
           `Routing rules send tickets to ${queue.name} (${rules.map((r) => r.name).join(', ')}); change or delete them first`,
         )
       }
-      await tx.delete(queues).where(scoped(tenantId, id))
+      await tx.delete(queues).where(ownRow(queues, tenantId, id))
       return queue
     })
     return c.json({ deleted: queueView(deleted) })

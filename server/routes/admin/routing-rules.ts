@@ -1,6 +1,6 @@
 // Routing rules: the first enabled rule (by position) whose conditions all match an escalated ticket
 // decides its queue, priority, tags and the expertise its assignee needs (server/assignment).
-import { and, asc, eq, sql } from 'drizzle-orm'
+import { and, asc, eq } from 'drizzle-orm'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { LabelledMessageSchema } from '../../../agents/local/triage-model.ts'
@@ -13,8 +13,20 @@ import {
   routingRules,
 } from '../../../drizzle/schema/team.ts'
 import { limitBody, readBody } from '../../http/body.ts'
+import { Priority, TagName } from '../../http/fields.ts'
 import type { Runtime } from '../../runtime.ts'
-import { type Env, found, idParam, NON_EMPTY, nonEmpty, PrioritySchema, TagName, tenantOf } from './common.ts'
+import {
+  deleteOwn,
+  type Env,
+  findOwn,
+  found,
+  idParam,
+  NON_EMPTY,
+  nextPosition,
+  nonEmpty,
+  ownRow,
+  tenantOf,
+} from './common.ts'
 import { QueueName } from './queues.ts'
 
 const list = <T extends z.ZodType>(item: T, max = 50) =>
@@ -42,14 +54,14 @@ const Conditions = z.strictObject({
   keywords: list(Keyword, 100).optional(),
   categories: list(LabelledMessageSchema.shape.category).optional(),
   urgencies: list(LabelledMessageSchema.shape.urgency).optional(),
-  priorities: list(PrioritySchema).optional(),
+  priorities: list(Priority).optional(),
   channels: list(Channel).optional(),
   vip: z.boolean().optional(),
 })
 const Actions = z
   .strictObject({
     queue: QueueName.optional(),
-    priority: PrioritySchema.optional(),
+    priority: Priority.optional(),
     tags: list(TagName, 20).optional(),
     expertise: z.string().trim().min(1, 'must not be empty').max(40).optional(),
   })
@@ -139,8 +151,6 @@ export function routingRuleRoutes(runtime: Pick<Runtime, 'database'>) {
   const db = runtime.database.db
   const app = new Hono<Env>()
   app.use('*', limitBody(64 * 1024))
-  const scoped = (tenantId: string, id: string) =>
-    and(eq(routingRules.tenantId, tenantId), eq(routingRules.id, id))
 
   app.get('/', async (c) => c.json({ routingRules: await listRules(db, tenantOf(c)) }))
 
@@ -176,7 +186,10 @@ export function routingRuleRoutes(runtime: Pick<Runtime, 'database'>) {
         )
       }
       for (const [position, id] of ids.entries()) {
-        await tx.update(routingRules).set({ position }).where(scoped(tenantId, id))
+        await tx
+          .update(routingRules)
+          .set({ position })
+          .where(ownRow(routingRules, tenantId, id))
       }
       return listRules(tx, tenantId)
     })
@@ -184,12 +197,8 @@ export function routingRuleRoutes(runtime: Pick<Runtime, 'database'>) {
   })
 
   app.get('/:id', async (c) => {
-    const id = idParam(c)
-    const [row] = await db
-      .select()
-      .from(routingRules)
-      .where(scoped(tenantOf(c), id))
-    return c.json({ routingRule: routingRuleView(found(row, `Routing rule ${id}`)) })
+    const row = await findOwn(db, routingRules, tenantOf(c), idParam(c), 'Routing rule')
+    return c.json({ routingRule: routingRuleView(row) })
   })
 
   app.post('/', async (c) => {
@@ -198,12 +207,7 @@ export function routingRuleRoutes(runtime: Pick<Runtime, 'database'>) {
     const actions = compact(body.actions) as RoutingActions
     await checkQueue(db, tenantId, actions)
     // New rules go last unless a position is given.
-    const [last] = await db
-      .select({ max: sql<number | null>`max(${routingRules.position})` })
-      .from(routingRules)
-      .where(eq(routingRules.tenantId, tenantId))
-    const position =
-      body.position ?? (last?.max === null || last?.max === undefined ? 0 : Number(last.max) + 1)
+    const position = body.position ?? (await nextPosition(db, routingRules, tenantId))
     const [row] = await db
       .insert(routingRules)
       .values({
@@ -231,18 +235,14 @@ export function routingRuleRoutes(runtime: Pick<Runtime, 'database'>) {
         ...(body.conditions ? { conditions: compact(body.conditions) as RoutingConditions } : {}),
         ...(actions ? { actions } : {}),
       })
-      .where(scoped(tenantId, id))
+      .where(ownRow(routingRules, tenantId, id))
       .returning()
     return c.json({ routingRule: routingRuleView(found(row, `Routing rule ${id}`)) })
   })
 
   app.delete('/:id', async (c) => {
-    const id = idParam(c)
-    const [row] = await db
-      .delete(routingRules)
-      .where(scoped(tenantOf(c), id))
-      .returning()
-    return c.json({ deleted: routingRuleView(found(row, `Routing rule ${id}`)) })
+    const row = await deleteOwn(db, routingRules, tenantOf(c), idParam(c), 'Routing rule')
+    return c.json({ deleted: routingRuleView(row) })
   })
 
   return app

@@ -1,13 +1,25 @@
 // Tags: the workspace's list of ticket labels, with a colour. Names are unique per workspace.
 // Renaming or deleting a tag changes the list operators pick from; tickets keep the names they carry.
-import { and, asc, eq } from 'drizzle-orm'
+import { asc, eq } from 'drizzle-orm'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { Executor } from '../../../drizzle/database.ts'
 import { tags } from '../../../drizzle/schema/team.ts'
 import { limitBody, readBody } from '../../http/body.ts'
+import { TagName } from '../../http/fields.ts'
 import type { Runtime } from '../../runtime.ts'
-import { type Env, found, idParam, NON_EMPTY, nonEmpty, TagName, tenantOf, unique } from './common.ts'
+import {
+  deleteOwn,
+  type Env,
+  findOwn,
+  found,
+  idParam,
+  NON_EMPTY,
+  nonEmpty,
+  ownRow,
+  tenantOf,
+  unique,
+} from './common.ts'
 
 const Color = z
   .string()
@@ -40,18 +52,12 @@ export function tagRoutes(runtime: Pick<Runtime, 'database'>) {
   const db = runtime.database.db
   const app = new Hono<Env>()
   app.use('*', limitBody(16 * 1024))
-  const scoped = (tenantId: string, id: string) => and(eq(tags.tenantId, tenantId), eq(tags.id, id))
 
   app.get('/', async (c) => c.json({ tags: await listTags(db, tenantOf(c)) }))
 
-  app.get('/:id', async (c) => {
-    const id = idParam(c)
-    const [row] = await db
-      .select()
-      .from(tags)
-      .where(scoped(tenantOf(c), id))
-    return c.json({ tag: tagView(found(row, `Tag ${id}`)) })
-  })
+  app.get('/:id', async (c) =>
+    c.json({ tag: tagView(await findOwn(db, tags, tenantOf(c), idParam(c), 'Tag')) }),
+  )
 
   app.post('/', async (c) => {
     const body = await readBody(c, CreateBody, 'tag')
@@ -72,21 +78,16 @@ export function tagRoutes(runtime: Pick<Runtime, 'database'>) {
       db
         .update(tags)
         .set(body)
-        .where(scoped(tenantOf(c), id))
+        .where(ownRow(tags, tenantOf(c), id))
         .returning(),
       taken(body.name ?? ''),
     )
     return c.json({ tag: tagView(found(row, `Tag ${id}`)) })
   })
 
-  app.delete('/:id', async (c) => {
-    const id = idParam(c)
-    const [row] = await db
-      .delete(tags)
-      .where(scoped(tenantOf(c), id))
-      .returning()
-    return c.json({ deleted: tagView(found(row, `Tag ${id}`)) })
-  })
+  app.delete('/:id', async (c) =>
+    c.json({ deleted: tagView(await deleteOwn(db, tags, tenantOf(c), idParam(c), 'Tag')) }),
+  )
 
   return app
 }

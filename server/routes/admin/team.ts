@@ -1,17 +1,19 @@
 // The team: members (never their password hashes), what they handle and how much, their roles,
 // invitations, and disabling an account. A workspace always keeps one active admin: demoting or
 // disabling the last one is refused (409), whoever asks.
-import { and, asc, count, desc, eq, inArray, isNull, notInArray } from 'drizzle-orm'
+import { and, asc, desc, eq, isNull } from 'drizzle-orm'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { AtlasError } from '../../../common/errors.ts'
 import type { Executor, Tx } from '../../../drizzle/database.ts'
-import { invitations, sessions, users } from '../../../drizzle/schema/team.ts'
-import { tickets } from '../../../drizzle/schema/tickets.ts'
+import { invitations, users } from '../../../drizzle/schema/team.ts'
+import { openTicketCounts } from '../../assignment/open-tickets.ts'
 import { createInvitation } from '../../auth/invitations.ts'
+import { destroyUserSessions } from '../../auth/sessions.ts'
+import type { UserRow } from '../../auth/users.ts'
 import { limitBody, readBody } from '../../http/body.ts'
 import type { Runtime } from '../../runtime.ts'
-import { type Env, found, idParam, NON_EMPTY, nonEmpty, tenantOf } from './common.ts'
+import { type Env, findOwn, found, idParam, NON_EMPTY, nonEmpty, ownRow, tenantOf } from './common.ts'
 
 export const RoleSchema = z.enum(['admin', 'agent'])
 export const AvailabilitySchema = z.enum(['online', 'away', 'offline'])
@@ -36,29 +38,8 @@ const MemberPatch = z
   .refine(nonEmpty, NON_EMPTY)
 const Empty = z.strictObject({})
 
-type UserRow = typeof users.$inferSelect
-
-/** Open tickets (not resolved or closed) per assignee, for the given people. */
-export async function openTicketCounts(db: Executor, tenantId: string, ids: string[]) {
-  const counts = new Map<string, number>()
-  if (ids.length === 0) return counts
-  const rows = await db
-    .select({ assignee: tickets.assignee, n: count() })
-    .from(tickets)
-    .where(
-      and(
-        eq(tickets.tenantId, tenantId),
-        inArray(tickets.assignee, ids),
-        notInArray(tickets.status, ['resolved', 'closed']),
-      ),
-    )
-    .groupBy(tickets.assignee)
-  for (const row of rows) if (row.assignee) counts.set(row.assignee, Number(row.n))
-  return counts
-}
-
 /** A member as the API shows them: never the password hash. */
-export function memberView(user: UserRow, openTickets: number) {
+function memberView(user: UserRow, openTickets: number) {
   return {
     id: user.id,
     email: user.email,
@@ -89,6 +70,12 @@ export async function listMembers(db: Executor, tenantId: string, options: { inc
   return rows.map((u) => memberView(u, open.get(u.id) ?? 0))
 }
 
+/** One member as the API shows them, with their open tickets. */
+export async function memberWithLoad(db: Executor, tenantId: string, user: UserRow) {
+  const open = await openTicketCounts(db, tenantId, [user.id])
+  return memberView(user, open.get(user.id) ?? 0)
+}
+
 function invitationView(row: typeof invitations.$inferSelect, now = new Date()) {
   const status = row.acceptedAt
     ? 'accepted'
@@ -115,14 +102,8 @@ export function teamRoutes(runtime: Pick<Runtime, 'database' | 'logger'>) {
   const app = new Hono<Env>()
   app.use('*', limitBody(16 * 1024))
 
-  const member = async (executor: Executor, tenantId: string, id: string, lock = false) => {
-    const query = executor
-      .select()
-      .from(users)
-      .where(and(eq(users.tenantId, tenantId), eq(users.id, id)))
-    const [row] = lock ? await query.for('update') : await query
-    return found(row, `Member ${id}`)
-  }
+  const member = (executor: Executor, tenantId: string, id: string, lock = false) =>
+    findOwn(executor, users, tenantId, id, 'Member', lock)
 
   app.get('/members', async (c) => {
     return c.json({ members: await listMembers(db, tenantOf(c), { includeDisabled: true }) })
@@ -131,8 +112,7 @@ export function teamRoutes(runtime: Pick<Runtime, 'database' | 'logger'>) {
   app.get('/members/:id', async (c) => {
     const tenantId = tenantOf(c)
     const user = await member(db, tenantId, idParam(c))
-    const open = await openTicketCounts(db, tenantId, [user.id])
-    return c.json({ member: memberView(user, open.get(user.id) ?? 0) })
+    return c.json({ member: await memberWithLoad(db, tenantId, user) })
   })
 
   app.patch('/members/:id', async (c) => {
@@ -147,7 +127,7 @@ export function teamRoutes(runtime: Pick<Runtime, 'database' | 'logger'>) {
       const [row] = await tx
         .update(users)
         .set(body)
-        .where(and(eq(users.tenantId, tenantId), eq(users.id, id)))
+        .where(ownRow(users, tenantId, id))
         .returning()
       return row!
     })
@@ -155,8 +135,7 @@ export function teamRoutes(runtime: Pick<Runtime, 'database' | 'logger'>) {
       { tenantId, userId: id, by: c.get('auth').operator, changes: Object.keys(body) },
       'member changed',
     )
-    const open = await openTicketCounts(db, tenantId, [id])
-    return c.json({ member: memberView(updated, open.get(id) ?? 0) })
+    return c.json({ member: await memberWithLoad(db, tenantId, updated) })
   })
 
   // Disabling keeps the person's history (audit trail, assignments) but signs them out everywhere
@@ -172,28 +151,25 @@ export function teamRoutes(runtime: Pick<Runtime, 'database' | 'logger'>) {
       const [row] = await tx
         .update(users)
         .set({ disabledAt: new Date(), availability: 'offline' })
-        .where(and(eq(users.tenantId, tenantId), eq(users.id, id)))
+        .where(ownRow(users, tenantId, id))
         .returning()
-      await tx.delete(sessions).where(and(eq(sessions.tenantId, tenantId), eq(sessions.userId, id)))
+      await destroyUserSessions(tx, id)
       return row!
     })
     runtime.logger.info({ tenantId, userId: id, by: c.get('auth').operator }, 'member disabled')
-    const open = await openTicketCounts(db, tenantId, [id])
-    return c.json({ member: memberView(updated, open.get(id) ?? 0) })
+    return c.json({ member: await memberWithLoad(db, tenantId, updated) })
   })
 
   app.post('/members/:id/enable', async (c) => {
     const tenantId = tenantOf(c)
     const id = idParam(c)
     await readBody(c, Empty, 'enable', { allowEmpty: true })
-    await member(db, tenantId, id)
     const [updated] = await db
       .update(users)
       .set({ disabledAt: null })
-      .where(and(eq(users.tenantId, tenantId), eq(users.id, id)))
+      .where(ownRow(users, tenantId, id))
       .returning()
-    const open = await openTicketCounts(db, tenantId, [id])
-    return c.json({ member: memberView(updated!, open.get(id) ?? 0) })
+    return c.json({ member: await memberWithLoad(db, tenantId, found(updated, `Member ${id}`)) })
   })
 
   app.get('/invitations', async (c) => {
@@ -234,11 +210,7 @@ export function teamRoutes(runtime: Pick<Runtime, 'database' | 'logger'>) {
   app.delete('/invitations/:id', async (c) => {
     const tenantId = tenantOf(c)
     const id = idParam(c)
-    const [row] = await db
-      .select()
-      .from(invitations)
-      .where(and(eq(invitations.tenantId, tenantId), eq(invitations.id, id)))
-    const invitation = found(row, `Invitation ${id}`)
+    const invitation = await findOwn(db, invitations, tenantId, id, 'Invitation')
     if (invitation.acceptedAt) throw new AtlasError('conflict', 'This invitation was already accepted')
     if (invitation.revokedAt) return c.json({ invitation: invitationView(invitation) })
     const [revoked] = await db

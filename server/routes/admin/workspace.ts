@@ -1,7 +1,6 @@
 // What every operator of the workspace reads (teammates and whether they are around, canned
 // responses, tags, custom fields, queues), and the one thing each person changes about
 // themselves: their availability and name. Configuration changes live under /v1/admin.
-import { and, eq } from 'drizzle-orm'
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
 import { AtlasError } from '../../../common/errors.ts'
@@ -9,11 +8,11 @@ import { users } from '../../../drizzle/schema/team.ts'
 import { limitBody, readBody } from '../../http/body.ts'
 import type { Runtime } from '../../runtime.ts'
 import { listCannedResponses } from './canned-responses.ts'
-import { type Env, NON_EMPTY, nonEmpty, tenantOf } from './common.ts'
+import { type Env, NON_EMPTY, nonEmpty, ownRow, tenantOf } from './common.ts'
 import { listCustomFields } from './custom-fields.ts'
 import { listQueues } from './queues.ts'
 import { listTags } from './tags.ts'
-import { AvailabilitySchema, listMembers, memberView, openTicketCounts, PersonName } from './team.ts'
+import { AvailabilitySchema, listMembers, memberWithLoad, PersonName } from './team.ts'
 
 const MePatch = z
   .strictObject({ availability: AvailabilitySchema.optional(), name: PersonName.optional() })
@@ -31,6 +30,10 @@ export function workspaceRoutes(runtime: Pick<Runtime, 'database'>) {
       throw new AtlasError('bad_request', 'This is about a signed-in person; an API key has no profile')
     }
     return userId
+  }
+  const profile = async (tenantId: string, user: typeof users.$inferSelect | undefined) => {
+    if (!user) throw new AtlasError('not_found', 'Your account does not exist any more')
+    return { member: await memberWithLoad(db, tenantId, user) }
   }
 
   // Active teammates, with their availability and open tickets (for assigning and transferring).
@@ -50,10 +53,8 @@ export function workspaceRoutes(runtime: Pick<Runtime, 'database'>) {
     const [user] = await db
       .select()
       .from(users)
-      .where(and(eq(users.tenantId, tenantId), eq(users.id, userId)))
-    if (!user) throw new AtlasError('not_found', 'Your account does not exist any more')
-    const open = await openTicketCounts(db, tenantId, [userId])
-    return c.json({ member: memberView(user, open.get(userId) ?? 0) })
+      .where(ownRow(users, tenantId, userId))
+    return c.json(await profile(tenantId, user))
   })
 
   app.patch('/me', async (c) => {
@@ -63,11 +64,9 @@ export function workspaceRoutes(runtime: Pick<Runtime, 'database'>) {
     const [user] = await db
       .update(users)
       .set(body)
-      .where(and(eq(users.tenantId, tenantId), eq(users.id, userId)))
+      .where(ownRow(users, tenantId, userId))
       .returning()
-    if (!user) throw new AtlasError('not_found', 'Your account does not exist any more')
-    const open = await openTicketCounts(db, tenantId, [userId])
-    return c.json({ member: memberView(user, open.get(userId) ?? 0) })
+    return c.json(await profile(tenantId, user))
   })
 
   return app
