@@ -21,6 +21,11 @@ export interface ModelSources {
   openai?: AgentModel | undefined
 }
 
+/** The provider an agent runs on for a tenant: its own choice, else the tenant's default, else the deployment's. */
+export function providerOf(choice: ModelChoice, agent: string, fallback: ProviderName): ProviderName {
+  return choice.agents?.[agent] ?? choice.default ?? fallback
+}
+
 export class ModelRegistry {
   readonly #sources: ModelSources
   readonly #fallback: ProviderName
@@ -37,7 +42,7 @@ export class ModelRegistry {
   async forTenant(tenantId: string, choice: ModelChoice = {}): Promise<(agent: string) => AgentModel> {
     const local = await this.#sources.local(tenantId)
     return (agent) => {
-      const name = choice.agents?.[agent] ?? choice.default ?? this.#fallback
+      const name = providerOf(choice, agent, this.#fallback)
       if (name === 'local') return local
       if (!this.#sources.openai) {
         throw new AtlasError(

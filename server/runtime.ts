@@ -79,8 +79,10 @@ export async function startRuntime(
     const tools = [...BUILTIN_TOOLS, ...(overrides.tools ?? [])]
     const events = new ConversationEvents()
     const storage = new LocalFileStorage(config.storageDir)
+    // One OpenAI client per process, shared by the agents and AI assist.
+    const openai = config.openai ? new OpenAIModel({ ...config.openai, logger }) : undefined
     const assist = createAssist({
-      openai: config.openai,
+      model: openai,
       defaultProvider: config.model,
       choiceFor: (tenantId) => tenantModelChoice(database.db, tenantId, logger),
       logger,
@@ -109,7 +111,7 @@ export async function startRuntime(
       const models = new ModelRegistry(
         {
           local: (tenantId) => localModels.forTenant(database.db, tenantId),
-          openai: config.openai ? new OpenAIModel({ ...config.openai, logger }) : undefined,
+          openai,
         },
         config.model,
       )

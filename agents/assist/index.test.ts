@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
+import { OpenAIModel } from '../openai/openai-model.ts'
 import type { ModelChoice } from '../providers.ts'
 import { createAssist } from './index.ts'
-import type { AssistModel } from './openai.ts'
+import type { AssistModel } from './model.ts'
 
 const model: AssistModel = {
   name: 'openai:test',
@@ -32,10 +33,15 @@ describe('which provider assist runs on', () => {
     expect(await assist.providerFor('assist-openai')).toBe('local')
   })
 
-  it('builds the OpenAI client from the deployment config', () => {
-    const assist = createAssist({
-      openai: { apiKey: 'sk-test', baseURL: 'http://127.0.0.1:9/v1', model: 'gpt-4o-mini' },
+  it("writes with the agents' own OpenAI model when the deployment has one", async () => {
+    const openai = new OpenAIModel({
+      apiKey: 'sk-test',
+      baseURL: 'http://127.0.0.1:9/v1',
+      model: 'gpt-4o-mini',
     })
+    const assist = createAssist({ model: openai, choiceFor })
+    expect(assist.model).toBe(openai)
     expect(assist.model?.name).toBe('openai:gpt-4o-mini')
+    expect(await assist.providerFor('assist-openai')).toBe('openai')
   })
 })

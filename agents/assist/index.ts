@@ -3,23 +3,25 @@
 // then settings.models.default, then the deployment's ATLAS_MODEL); `openai` needs OPENAI_API_KEY
 // and otherwise falls back to `local`, which needs nothing but the database.
 import type { Logger } from '../../common/logger.ts'
-import type { OpenAIModelOptions } from '../openai/openai-model.ts'
-import type { ModelChoice, ProviderName } from '../providers.ts'
+import { type ModelChoice, type ProviderName, providerOf } from '../providers.ts'
 import type { AssistProvider } from './messages.ts'
-import { type AssistModel, OpenAIAssistModel } from './openai.ts'
+import type { AssistModel } from './model.ts'
 
 export type { AssistMessage, AssistProvider } from './messages.ts'
-export type { AssistModel } from './openai.ts'
-export { type Suggestion, type SuggestionsResult, suggestReplies } from './suggestions.ts'
+export type { AssistModel } from './model.ts'
+export {
+  DEFAULT_SUGGESTIONS,
+  type Suggestion,
+  type SuggestionsResult,
+  suggestReplies,
+} from './suggestions.ts'
 export { type ConversationSummary, summarizeConversation } from './summary.ts'
 
 /** The agent name tenants use to choose assist's provider in settings.models.agents. */
 export const ASSIST_AGENT = 'assist'
 
 export interface AssistOptions {
-  /** The OpenAI-compatible endpoint (config.openai); absent: everything is local. */
-  openai?: Omit<OpenAIModelOptions, 'logger'> | undefined
-  /** Or a model built elsewhere (tests). */
+  /** The deployment's OpenAI-compatible model (the agents' own); absent: everything is local. */
   model?: AssistModel | undefined
   /** The deployment's default provider. */
   defaultProvider?: ProviderName | undefined
@@ -38,15 +40,14 @@ export interface Assist {
 
 export function createAssist(options: AssistOptions = {}): Assist {
   const logger = options.logger
-  const model =
-    options.model ?? (options.openai ? new OpenAIAssistModel({ ...options.openai, logger }) : undefined)
+  const model = options.model
   const fallback = options.defaultProvider ?? 'local'
   return {
     model,
     logger,
     async providerFor(tenantId) {
       const choice = options.choiceFor ? await options.choiceFor(tenantId) : {}
-      const chosen = choice.agents?.[ASSIST_AGENT] ?? choice.default ?? fallback
+      const chosen = providerOf(choice, ASSIST_AGENT, fallback)
       if (chosen === 'openai' && !model) {
         logger?.warn({ tenantId }, 'assist is set to openai, which is not configured; using local')
         return 'local'

@@ -3,12 +3,10 @@
 import type { Citation, MessageAuthor, MessageDirection } from '../../drizzle/schema/conversations.ts'
 
 export interface AssistMessage {
-  id?: string | undefined
   direction: MessageDirection
   author: MessageAuthor
-  authorRef?: string | null | undefined
   body: string
-  kind?: string | undefined
+  /** The Library passages a bot reply cited. */
   citations?: readonly Citation[] | undefined
 }
 

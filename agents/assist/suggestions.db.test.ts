@@ -1,14 +1,13 @@
 // Reply suggestions on the demo Library (full-text search in the database, as the HTTP route runs
 // it: no trained matcher) and a team's canned responses; the openai variant against the fake server.
 import { readdirSync, readFileSync } from 'node:fs'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseArticle } from '../../server/library/article.ts'
 import { upsertArticle } from '../../server/library/store.ts'
 import { createTestDatabase, type TestDatabase, testDatabaseKind } from '../../testing/database.ts'
-import { type FakeOpenAI, startFakeOpenAI, toolCallCompletion } from '../../testing/fake-openai.ts'
+import { toolCallCompletion } from '../../testing/fake-openai.ts'
 import { createTenant } from '../../testing/fixtures.ts'
 import type { AssistMessage } from './messages.ts'
-import { OpenAIAssistModel } from './openai.ts'
 import {
   type CannedResponse,
   rankCanned,
@@ -16,6 +15,7 @@ import {
   type SuggestOptions,
   suggestReplies,
 } from './suggestions.ts'
+import { useFakeAssistModel } from './testing.ts'
 
 let testDb: TestDatabase
 let tenantId: string
@@ -61,7 +61,6 @@ const customer = (body: string): AssistMessage => ({ direction: 'inbound', autho
 const bot = (body: string): AssistMessage => ({
   direction: 'outbound',
   author: 'bot',
-  authorRef: 'atlas',
   body,
 })
 
@@ -153,25 +152,10 @@ describe(`reply suggestions, local (${testDatabaseKind})`, () => {
 })
 
 describe(`reply suggestions, openai (${testDatabaseKind})`, () => {
-  let fake: FakeOpenAI
-  beforeEach(async () => {
-    fake = await startFakeOpenAI()
-  })
-  afterEach(async () => {
-    await fake.close()
-  })
-  const model = () =>
-    new OpenAIAssistModel({
-      baseURL: fake.url,
-      apiKey: 'sk-test',
-      model: 'gpt-4o-mini',
-      timeoutMs: 2000,
-      maxAttempts: 2,
-      backoff: { baseMs: 1, maxMs: 5 },
-    })
+  const openai = useFakeAssistModel()
 
   it('uses the replies the model grounds in retrieved passages, drops one citing anything else, fills up locally', async () => {
-    fake.enqueue((request) => {
+    openai.fake.enqueue((request) => {
       const prompt = request.body.messages[1]!.content as string
       const ids = [...prompt.matchAll(/<passage id="([^"]+)">/g)].map((m) => m[1]!)
       return toolCallCompletion(
@@ -193,7 +177,7 @@ describe(`reply suggestions, openai (${testDatabaseKind})`, () => {
         { promptTokens: 900, completionTokens: 80 },
       )
     })
-    const result = await suggestReplies(options({ provider: 'openai', model: model() }))
+    const result = await suggestReplies(options({ provider: 'openai', model: openai.model() }))
     expect(result).toMatchObject({
       provider: 'openai',
       model: 'openai:gpt-4o-mini',
@@ -209,7 +193,7 @@ describe(`reply suggestions, openai (${testDatabaseKind})`, () => {
     expect(rest).toHaveLength(2)
     expect(rest.every((s) => s.source !== 'model')).toBe(true)
 
-    const body = fake.requests[0]!.body
+    const body = openai.fake.requests[0]!.body
     expect(body.tool_choice).toEqual({ type: 'function', function: { name: SUGGEST_TOOL } })
     const prompt = body.messages[1]!.content as string
     expect(prompt).toContain('How do I reset my password?')
@@ -218,10 +202,10 @@ describe(`reply suggestions, openai (${testDatabaseKind})`, () => {
   })
 
   it('falls back to the local suggestions when the provider fails', async () => {
-    fake.enqueue({ status: 500, message: 'boom' }, { status: 500, message: 'boom' })
+    openai.fake.enqueue({ status: 500, message: 'boom' }, { status: 500, message: 'boom' })
     const local = await suggestReplies(options())
-    const result = await suggestReplies(options({ provider: 'openai', model: model() }))
-    expect(fake.requests).toHaveLength(2)
+    const result = await suggestReplies(options({ provider: 'openai', model: openai.model() }))
+    expect(openai.fake.requests).toHaveLength(2)
     expect(result).toMatchObject({ provider: 'local', fallback: { from: 'openai:gpt-4o-mini' } })
     expect(result.suggestions).toEqual(local.suggestions)
   })

@@ -16,8 +16,8 @@ import { replyFrom } from '../openai/compose.ts'
 import { malformed, structuredTool } from '../openai/structured.ts'
 import { type Retrieval, type RetrievalDependencies, retrieve } from '../retrieval.ts'
 import { type AssistMessage, type AssistProvider, customerFacing, latestRequest } from './messages.ts'
-import type { AssistModel } from './openai.ts'
-import { Bm25, clip, terms } from './text.ts'
+import type { AssistModel } from './model.ts'
+import { Bm25, clip, passageTitle, terms } from './text.ts'
 
 export type SuggestionSource = 'library' | 'canned' | 'model'
 
@@ -92,11 +92,13 @@ export async function suggestReplies(options: SuggestOptions): Promise<Suggestio
     query,
     PASSAGE_CANDIDATES,
   )
-  const local = localCandidates(query, retrieval.passages, options)
+  const firstName = options.contactName?.trim().split(/\s+/)[0] || null
+  const canned = rankCanned(query, options.cannedResponses, firstName)
+  const local = [...librarySuggestions(query, retrieval.passages, firstName), ...canned]
   if (options.provider === 'openai' && options.model) {
     const model = options.model
     try {
-      const written = await modelSuggestions(model, query, retrieval, options, exclude, limit)
+      const written = await modelSuggestions(model, query, retrieval, canned, options, exclude, limit)
       const suggestions = [
         ...written.suggestions,
         ...pick(local, exclude, limit - written.suggestions.length),
@@ -120,7 +122,7 @@ export async function suggestReplies(options: SuggestOptions): Promise<Suggestio
 }
 
 /** The customer's latest unanswered message(s), newest words kept when long. */
-export function requestText(messages: readonly AssistMessage[]): string {
+function requestText(messages: readonly AssistMessage[]): string {
   return latestRequest(messages)
     .map((m) => m.body.trim())
     .join('\n')
@@ -130,9 +132,13 @@ export function requestText(messages: readonly AssistMessage[]): string {
 
 // ——— local ———
 
-function localCandidates(query: string, passages: readonly Passage[], options: SuggestOptions): Suggestion[] {
-  const firstName = options.contactName?.trim().split(/\s+/)[0] || null
-  const library = passages
+/** Each good enough passage as a short cited reply, the Atlas agent's extractive way. */
+function librarySuggestions(
+  query: string,
+  passages: readonly Passage[],
+  firstName: string | null,
+): Suggestion[] {
+  return passages
     .filter((p) => p.score >= MIN_LIBRARY_SCORE)
     .flatMap((p): Suggestion[] => {
       const reply = composeFromPassages({ message: query, passages: [p], contactName: firstName })
@@ -142,13 +148,12 @@ function localCandidates(query: string, passages: readonly Passage[], options: S
           id: `library:${p.passageId}`,
           text: reply.body,
           source: 'library',
-          title: p.heading ? `${p.title} — ${p.heading}` : p.title,
+          title: passageTitle(p),
           citations: reply.citations,
           score: round(p.score),
         },
       ]
     })
-  return [...library, ...rankCanned(query, options.cannedResponses, firstName)]
 }
 
 /** Canned responses ranked by BM25 (and coverage of the message) over shortcut, title and body. */
@@ -285,6 +290,7 @@ async function modelSuggestions(
   model: AssistModel,
   query: string,
   retrieval: Retrieval,
+  canned: readonly Suggestion[],
   options: SuggestOptions,
   exclude: ReadonlySet<string>,
   limit: number,
@@ -308,7 +314,7 @@ async function modelSuggestions(
       messages: options.messages,
       query,
       passages,
-      canned: rankCanned(query, options.cannedResponses).slice(0, 3),
+      canned: canned.slice(0, 3),
       contactName: options.contactName,
       refresh: exclude.size > 0,
     }),
@@ -338,7 +344,7 @@ async function modelSuggestions(
         id,
         text: composed.body,
         source: 'model',
-        title: first.heading ? `${first.title} — ${first.heading}` : first.title,
+        title: passageTitle(first),
         citations: composed.citations,
         score: round(composed.grounding),
       })

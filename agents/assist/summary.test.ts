@@ -1,20 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { Logger } from '../../common/logger.ts'
-import { type FakeOpenAI, startFakeOpenAI, toolCallCompletion } from '../../testing/fake-openai.ts'
+import { toolCallCompletion } from '../../testing/fake-openai.ts'
 import type { AssistMessage } from './messages.ts'
-import { OpenAIAssistModel } from './openai.ts'
 import { localSummary, SUMMARY_TOOL, statedDetails, summarizeConversation } from './summary.ts'
+import { useFakeAssistModel } from './testing.ts'
 
 const customer = (body: string): AssistMessage => ({ direction: 'inbound', author: 'customer', body })
 const bot = (body: string, citations: AssistMessage['citations'] = []): AssistMessage => ({
   direction: 'outbound',
   author: 'bot',
-  authorRef: 'atlas',
   body,
   citations,
 })
 const human = (body: string): AssistMessage => ({ direction: 'outbound', author: 'human', body })
-const note = (body: string): AssistMessage => ({ direction: 'internal', author: 'human', body, kind: 'note' })
+const note = (body: string): AssistMessage => ({ direction: 'internal', author: 'human', body })
 
 /** A double charge on the widget: Atlas asked for an email, handed over, and the customer wrote again. */
 const doubleCharge: AssistMessage[] = [
@@ -122,23 +121,7 @@ describe('local summary (extractive)', () => {
 })
 
 describe('openai summary', () => {
-  let fake: FakeOpenAI
-  beforeEach(async () => {
-    fake = await startFakeOpenAI()
-  })
-  afterEach(async () => {
-    await fake.close()
-  })
-
-  const model = () =>
-    new OpenAIAssistModel({
-      baseURL: fake.url,
-      apiKey: 'sk-test',
-      model: 'gpt-4o-mini',
-      timeoutMs: 2000,
-      maxAttempts: 2,
-      backoff: { baseMs: 1, maxMs: 5 },
-    })
+  const openai = useFakeAssistModel()
   const logger = () =>
     ({ warn: vi.fn(), info: vi.fn() }) as unknown as Logger & { warn: ReturnType<typeof vi.fn> }
 
@@ -149,10 +132,12 @@ describe('openai summary', () => {
       'Atlas handed over to billing as TKT-10042.',
       'Open: refund of the duplicate charge and an invoice with the VAT ID.',
     ]
-    fake.enqueue(toolCallCompletion(SUMMARY_TOOL, { bullets }, { promptTokens: 412, completionTokens: 63 }))
+    openai.fake.enqueue(
+      toolCallCompletion(SUMMARY_TOOL, { bullets }, { promptTokens: 412, completionTokens: 63 }),
+    )
     const summary = await summarizeConversation(doubleCharge, {
       provider: 'openai',
-      model: model(),
+      model: openai.model(),
       context: { ticketNumber: 'TKT-10042', status: 'pending', queue: 'billing', reason: 'take_over' },
     })
     expect(summary).toEqual({
@@ -162,8 +147,8 @@ describe('openai summary', () => {
       model: 'openai:gpt-4o-mini',
       usage: { promptTokens: 412, completionTokens: 63 },
     })
-    expect(fake.requests).toHaveLength(1)
-    const body = fake.requests[0]!.body
+    expect(openai.fake.requests).toHaveLength(1)
+    const body = openai.fake.requests[0]!.body
     expect(body.tool_choice).toEqual({ type: 'function', function: { name: SUMMARY_TOOL } })
     expect(body.tools?.map((t) => t.function.name)).toEqual([SUMMARY_TOOL])
     const [system, user] = body.messages
@@ -178,17 +163,17 @@ describe('openai summary', () => {
   })
 
   it('falls back to the local summary when the provider keeps failing, and logs why', async () => {
-    fake.enqueue(
+    openai.fake.enqueue(
       { status: 500, message: 'The server had an error while processing your request.' },
       { status: 500, message: 'The server had an error while processing your request.' },
     )
     const log = logger()
     const summary = await summarizeConversation(doubleCharge, {
       provider: 'openai',
-      model: model(),
+      model: openai.model(),
       logger: log,
     })
-    expect(fake.requests).toHaveLength(2)
+    expect(openai.fake.requests).toHaveLength(2)
     expect(summary.provider).toBe('local')
     expect(summary.fallback?.from).toBe('openai:gpt-4o-mini')
     expect(summary.text).toContain('order #48213')
@@ -196,16 +181,16 @@ describe('openai summary', () => {
   })
 
   it('falls back when the model answers in text instead of calling the tool', async () => {
-    fake.enqueue({ content: 'Here is a summary: the customer was double charged.' })
-    const summary = await summarizeConversation(exportQuestion, { provider: 'openai', model: model() })
+    openai.fake.enqueue({ content: 'Here is a summary: the customer was double charged.' })
+    const summary = await summarizeConversation(exportQuestion, { provider: 'openai', model: openai.model() })
     expect(summary.provider).toBe('local')
-    expect(summary.fallback?.error).toMatch(/without calling submit_summary/)
+    expect(summary.fallback?.error).toMatch(/instead of calling submit_summary/)
     expect(summary.bullets[0]).toContain('How do I export a board to CSV?')
   })
 
   it('stays local without a model, whatever the provider says', async () => {
     const summary = await summarizeConversation(exportQuestion, { provider: 'openai' })
     expect(summary.provider).toBe('local')
-    expect(fake.requests).toHaveLength(0)
+    expect(openai.fake.requests).toHaveLength(0)
   })
 })

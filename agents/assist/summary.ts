@@ -8,8 +8,18 @@ import type { Logger } from '../../common/logger.ts'
 import type { ModelUsage } from '../model.ts'
 import { malformed, structuredTool } from '../openai/structured.ts'
 import { type AssistMessage, type AssistProvider, customerFacing, unanswered } from './messages.ts'
-import type { AssistModel } from './openai.ts'
-import { clip, cosine, inverseDocumentFrequencies, sentences, terms, tfidf, type Vector } from './text.ts'
+import type { AssistModel } from './model.ts'
+import {
+  clip,
+  cosine,
+  inverseDocumentFrequencies,
+  passageTitle,
+  sentences,
+  terms,
+  tfidf,
+  unit,
+  type Vector,
+} from './text.ts'
 
 export const MAX_SUMMARY_BULLETS = 6
 /** Messages (latest) and characters per message the model is shown. */
@@ -152,8 +162,7 @@ function botBullet(bot: readonly AssistMessage[]): string | null {
   const titles = new Map<string, string>()
   for (const m of bot) {
     for (const c of m.citations ?? []) {
-      if (!titles.has(c.documentId))
-        titles.set(c.documentId, c.heading ? `${c.title} — ${c.heading}` : c.title)
+      if (!titles.has(c.documentId)) titles.set(c.documentId, passageTitle(c))
     }
   }
   const parts: string[] = []
@@ -233,13 +242,6 @@ function gist(body: string): string {
   return all.find((s) => terms(s).length >= 3) ?? all[0] ?? body
 }
 
-function unit(v: Vector): Vector {
-  let sum = 0
-  for (const w of v.values()) sum += w * w
-  const n = Math.sqrt(sum)
-  return n > 0 ? new Map([...v].map(([t, w]) => [t, w / n])) : v
-}
-
 function quote(c: { text: string }): string {
   return `"${clip(c.text, 220)}"`
 }
@@ -294,7 +296,7 @@ export function summaryUserPrompt(messages: readonly AssistMessage[], context: S
     .filter(Boolean)
     .join(', ')
   const lines = messages
-    .filter((m) => m.body.trim().length > 0 && m.kind !== 'summary')
+    .filter((m) => m.body.trim().length > 0)
     .slice(-MODEL_MAX_MESSAGES)
     .map((m, i) => `[${i + 1}] ${speaker(m)}: ${clip(m.body, MODEL_MAX_MESSAGE_CHARS)}`)
   return `${about}.\n\n<conversation>\n${lines.join('\n')}\n</conversation>`

@@ -1,7 +1,10 @@
-// Small, dependency-free text statistics for the offline assist: words (lower-cased, stop words
-// out, a light suffix stemmer), sentences, TF-IDF vectors with cosine similarity, and BM25 for
-// ranking short documents (canned responses) against a customer's message.
+// Small text statistics for the offline assist: content terms (the local NLU's normaliser and
+// Porter stemmer, stop words out), sentences, TF-IDF vectors with cosine similarity,
+// and BM25 for ranking short documents (canned responses) against a customer's message.
+import { normalizeText } from '../local/nlu/normalize.ts'
+import { stem } from '../local/nlu/porter-stemmer.ts'
 
+// Contractions ("don't", "im") are expanded by `normalizeText` before these apply.
 const STOP_WORDS = new Set(
   (
     'a about above after again against all also am an and any are as at be because been before being ' +
@@ -11,37 +14,16 @@ const STOP_WORDS = new Set(
     'ourselves out over own same she should so some such than that the their theirs them themselves ' +
     'then there these they this those through to too under until up us very was we were what when ' +
     'where which while who whom why will with would you your yours yourself yourselves hi hello hey ' +
-    'thanks thank please ok okay yes yeah sure dear regards cheers im ive dont cant didnt doesnt isnt ' +
-    'wont thats theres youre'
+    'thanks thank please ok okay yes yeah sure dear regards cheers wont'
   ).split(/\s+/),
 )
 
-/** Lower-cased word tokens of `text` (letters and digits; apostrophes dropped). */
-export function words(text: string): string[] {
-  return (text
-    .toLowerCase()
-    .replace(/['’]/g, '')
-    .match(/[\p{L}\p{N}]+/gu) ?? []) as string[]
-}
-
-/** A light English stemmer: enough to match "passwords"/"password", "resetting"/"reset". */
-export function stem(word: string): string {
-  if (/\d/.test(word) || word.length <= 3) return word
-  if (word.endsWith('ies') && word.length > 4) return `${word.slice(0, -3)}y`
-  if (word.endsWith('ing') && word.length > 5) return undouble(word.slice(0, -3))
-  if (word.endsWith('ed') && word.length > 4) return undouble(word.slice(0, -2))
-  if (word.endsWith('es') && /(?:ss|sh|ch|x)es$/.test(word)) return word.slice(0, -2)
-  if (word.endsWith('s') && !word.endsWith('ss') && !word.endsWith('us')) return word.slice(0, -1)
-  return word
-}
-
-function undouble(word: string): string {
-  return /([b-df-hj-np-tv-z])\1$/.test(word) ? word.slice(0, -1) : word
-}
-
-/** Content terms: words without stop words, stemmed. */
+/**
+ * Content terms: the words of `text` (normalised like the local NLU's — case and accents folded,
+ * contractions expanded — but in any script), without stop words, Porter-stemmed.
+ */
 export function terms(text: string): string[] {
-  return words(text)
+  return (normalizeText(text).match(/[\p{L}\p{N}]+/gu) ?? [])
     .filter((w) => !STOP_WORDS.has(w) && (w.length > 1 || /\d/.test(w)))
     .map(stem)
 }
@@ -54,7 +36,7 @@ export function sentences(text: string): string[] {
     .filter((s) => s.length > 0)
 }
 
-export function termCounts(tokens: readonly string[]): Map<string, number> {
+function termCounts(tokens: readonly string[]): Map<string, number> {
   const counts = new Map<string, number>()
   for (const t of tokens) counts.set(t, (counts.get(t) ?? 0) + 1)
   return counts
@@ -87,6 +69,12 @@ export function cosine(a: Vector, b: Vector): number {
   for (const [t, w] of a) dot += w * (b.get(t) ?? 0)
   if (dot === 0) return 0
   return dot / (norm(a) * norm(b))
+}
+
+/** `v` scaled to length 1 (unchanged when empty). */
+export function unit(v: Vector): Vector {
+  const n = norm(v)
+  return n > 0 ? new Map([...v].map(([t, w]) => [t, w / n])) : v
 }
 
 function norm(v: Vector): number {
@@ -135,6 +123,11 @@ export class Bm25 {
     }
     return { score, coverage: total > 0 ? covered / total : 0 }
   }
+}
+
+/** "Article — Section", or the article's title for a passage without a heading. */
+export function passageTitle(p: { title: string; heading?: string | null | undefined }): string {
+  return p.heading ? `${p.title} — ${p.heading}` : p.title
 }
 
 /** `text` cut to at most `max` characters at a word boundary, with an ellipsis when cut. */

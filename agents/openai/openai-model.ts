@@ -25,8 +25,14 @@ import {
   replyTool,
 } from './compose.ts'
 import { type BackoffOptions, type RetryPolicy, withRetries } from './retry.ts'
-import { malformed, type OpenAIFunctionTool, parseStructured } from './structured.ts'
-import { TRIAGE_SYSTEM_PROMPT, TRIAGE_TOOL, TriageOutputSchema, toTriage, triageTool } from './triage.ts'
+import {
+  malformed,
+  type OpenAIFunctionTool,
+  parseStructured,
+  type StructuredAnswer,
+  type StructuredRequest,
+} from './structured.ts'
+import { TRIAGE_SYSTEM_PROMPT, TriageOutputSchema, toTriage, triageTool } from './triage.ts'
 
 export interface OpenAIModelOptions {
   /** The API's base URL including `/v1`; OpenAI's when omitted. */
@@ -91,14 +97,32 @@ export class OpenAIModel implements AgentModel {
   }
 
   async triage(message: string): Promise<Triage> {
-    const reply = await this.#complete(
-      [new SystemMessage(TRIAGE_SYSTEM_PROMPT), new HumanMessage(`<message>\n${message}\n</message>`)],
-      { tools: [triageTool], tool_choice: mustCall(TRIAGE_TOOL) },
-    )
-    const [call, ...more] = toolCallsOf(reply, new Set([TRIAGE_TOOL]), 'triage')
-    if (!call) throw malformed(`The model answered in text instead of calling ${TRIAGE_TOOL}`)
-    if (more.length > 0) throw malformed(`The model called ${TRIAGE_TOOL} more than once`)
-    return toTriage(parseStructured(TriageOutputSchema, call.args, 'triage from the model'))
+    const { output } = await this.structured({
+      system: TRIAGE_SYSTEM_PROMPT,
+      user: `<message>\n${message}\n</message>`,
+      tool: triageTool,
+      schema: TriageOutputSchema,
+      what: 'triage from the model',
+    })
+    return toTriage(output)
+  }
+
+  /** One answer by calling `request.tool` exactly once (triage, and AI assist's summaries and suggestions). */
+  async structured<S extends z.ZodType>(
+    request: StructuredRequest<S>,
+  ): Promise<StructuredAnswer<z.output<S>>> {
+    const name = request.tool.function.name
+    const reply = await this.#complete([new SystemMessage(request.system), new HumanMessage(request.user)], {
+      tools: [request.tool],
+      tool_choice: mustCall(name),
+    })
+    const [call, ...more] = toolCallsOf(reply, new Set([name]), name)
+    if (!call) throw malformed(`The model answered in text instead of calling ${name}`)
+    if (more.length > 0) throw malformed(`The model called ${name} more than once`)
+    return {
+      output: parseStructured(request.schema, call.args, request.what),
+      usage: usageOf(reply),
+    }
   }
 
   async compose(input: ComposeInput): Promise<ComposedReply | null> {
@@ -160,9 +184,17 @@ export class OpenAIModel implements AgentModel {
           'model call failed, retrying',
         ),
     })
-    this.#usage.promptTokens += reply.usage_metadata?.input_tokens ?? 0
-    this.#usage.completionTokens += reply.usage_metadata?.output_tokens ?? 0
+    const usage = usageOf(reply)
+    this.#usage.promptTokens += usage.promptTokens
+    this.#usage.completionTokens += usage.completionTokens
     return reply
+  }
+}
+
+function usageOf(reply: AIMessage): ModelUsage {
+  return {
+    promptTokens: reply.usage_metadata?.input_tokens ?? 0,
+    completionTokens: reply.usage_metadata?.output_tokens ?? 0,
   }
 }
 

@@ -3,6 +3,23 @@
 import { z } from 'zod'
 import { AtlasError } from '../../common/errors.ts'
 import { parseInput } from '../../common/validation.ts'
+import type { ModelUsage } from '../model.ts'
+
+/** One answer the model must give by calling `tool`, validated with `schema`. */
+export interface StructuredRequest<S extends z.ZodType> {
+  system: string
+  user: string
+  tool: OpenAIFunctionTool
+  schema: S
+  /** What the answer is, for error messages ("summary from the model"). */
+  what: string
+}
+
+export interface StructuredAnswer<T> {
+  output: T
+  /** Tokens this call used (every attempt that got an answer). */
+  usage: ModelUsage
+}
 
 /** A function tool in the chat-completions wire format. */
 export interface OpenAIFunctionTool {

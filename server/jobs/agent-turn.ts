@@ -7,7 +7,7 @@ import type { AgentDecision, TurnInput } from '../../agents/router.ts'
 import { AtlasError, isRetryable } from '../../common/errors.ts'
 import { withSpan } from '../../common/tracing.ts'
 import { parseInput } from '../../common/validation.ts'
-import type { Tx } from '../../drizzle/database.ts'
+import type { Executor, Tx } from '../../drizzle/database.ts'
 import { channels } from '../../drizzle/schema/channels.ts'
 import { contacts } from '../../drizzle/schema/contacts.ts'
 import { conversations, messages } from '../../drizzle/schema/conversations.ts'
@@ -162,18 +162,7 @@ async function turnInput(
     .innerJoin(channels, eq(channels.id, conversations.channelId))
     .where(eq(tickets.id, ticketId))
   if (!ticket) throw new Error(`Ticket ${ticketId} does not exist`)
-  const thread = await db
-    .select({
-      direction: messages.direction,
-      author: messages.author,
-      body: messages.body,
-      ticketId: messages.ticketId,
-    })
-    .from(messages)
-    .where(and(eq(messages.conversationId, ticket.conversationId), ne(messages.direction, 'internal')))
-    .orderBy(desc(messages.createdAt))
-    .limit(MAX_HISTORY + MAX_TURN_MESSAGES)
-  thread.reverse()
+  const thread = await latestMessages(db, ticket.conversationId, MAX_HISTORY + MAX_TURN_MESSAGES)
   // This turn: the customer's messages on this ticket since the last reply.
   const lastReply = thread.findLastIndex((m) => m.direction === 'outbound')
   const unanswered = thread
@@ -198,4 +187,28 @@ async function turnInput(
     contact: { id: ticket.contactId, name: ticket.contactName, email: ticket.contactEmail },
     memory,
   }
+}
+
+/**
+ * The latest `limit` messages of a conversation, oldest first: what the customer, the bot and the
+ * team said, and internal notes too when `internal` is set.
+ */
+export async function latestMessages(
+  db: Executor,
+  conversationId: string,
+  limit: number,
+  options: { internal?: boolean } = {},
+): Promise<(typeof messages.$inferSelect)[]> {
+  const thread = await db
+    .select()
+    .from(messages)
+    .where(
+      and(
+        eq(messages.conversationId, conversationId),
+        options.internal ? undefined : ne(messages.direction, 'internal'),
+      ),
+    )
+    .orderBy(desc(messages.createdAt))
+    .limit(limit)
+  return thread.reverse()
 }

@@ -6,10 +6,10 @@ import { and, count, desc, eq, inArray, ne } from 'drizzle-orm'
 import { type Assist, summarizeConversation } from '../../agents/assist/index.ts'
 import type { ModelUsage } from '../../agents/model.ts'
 import type { Executor } from '../../drizzle/database.ts'
-import { contacts } from '../../drizzle/schema/contacts.ts'
 import { conversations, messages } from '../../drizzle/schema/conversations.ts'
 import { tickets } from '../../drizzle/schema/tickets.ts'
 import type { SummaryJob } from '../../machines/host/outbox.ts'
+import { latestMessages } from './agent-turn.ts'
 import type { JobContext, JobHandler } from './context.ts'
 
 /** Customer, bot and team messages a conversation needs before it is worth summarising. */
@@ -113,11 +113,9 @@ export async function writeSummary(
       queue: tickets.queue,
       conversationId: tickets.conversationId,
       channelId: conversations.channelId,
-      contactName: contacts.name,
     })
     .from(tickets)
     .innerJoin(conversations, eq(conversations.id, tickets.conversationId))
-    .innerJoin(contacts, eq(contacts.id, tickets.contactId))
     .where(eq(tickets.id, request.ticketId))
   if (!ticket) return { outcome: 'no_ticket' }
   const key = request.idempotencyKey
@@ -129,13 +127,7 @@ export async function writeSummary(
   if (said < MIN_SUMMARY_MESSAGES) {
     return { outcome: 'too_few_messages', messages: said, conversationId: ticket.conversationId }
   }
-  const thread = await db
-    .select()
-    .from(messages)
-    .where(eq(messages.conversationId, ticket.conversationId))
-    .orderBy(desc(messages.createdAt))
-    .limit(MAX_SUMMARY_MESSAGES)
-  thread.reverse()
+  const thread = await latestMessages(db, ticket.conversationId, MAX_SUMMARY_MESSAGES, { internal: true })
   const provider = await assist.providerFor(ticket.tenantId)
   const summary = await summarizeConversation(
     // Earlier summaries are not part of the conversation.
@@ -186,7 +178,7 @@ export async function writeSummary(
 }
 
 /** Customer, bot and team messages of a conversation (internal notes and system lines do not count). */
-export async function countConversationMessages(db: Executor, conversationId: string): Promise<number> {
+async function countConversationMessages(db: Executor, conversationId: string): Promise<number> {
   const [row] = await db
     .select({ n: count() })
     .from(messages)
@@ -226,7 +218,7 @@ async function storedUnder(db: Executor, conversationId: string, key: string): P
   return row ? summaryView(row) : null
 }
 
-export function summaryView(row: MessageRow): StoredSummary {
+function summaryView(row: MessageRow): StoredSummary {
   const meta = row.metadata
   const text = (v: unknown) => (typeof v === 'string' ? v : null)
   return {

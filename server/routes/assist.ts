@@ -2,28 +2,24 @@
 // and reply suggestions for the customer's latest unanswered message. Mounted under /v1/tickets
 // behind authentication; every ticket is looked up within the caller's tenant.
 import { randomUUID } from 'node:crypto'
-import { and, asc, desc, eq, ne } from 'drizzle-orm'
+import { asc, eq } from 'drizzle-orm'
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { type Assist, suggestReplies } from '../../agents/assist/index.ts'
+import { type Assist, DEFAULT_SUGGESTIONS, suggestReplies } from '../../agents/assist/index.ts'
 import { AtlasError } from '../../common/errors.ts'
 import { parseInput } from '../../common/validation.ts'
 import { contacts } from '../../drizzle/schema/contacts.ts'
-import { messages } from '../../drizzle/schema/conversations.ts'
 import { cannedResponses } from '../../drizzle/schema/team.ts'
 import type { AuthVariables } from '../http/auth.ts'
-import { limitBody, param, readBody } from '../http/body.ts'
+import { limitBody, readBody } from '../http/body.ts'
+import { latestMessages } from '../jobs/agent-turn.ts'
 import { latestSummary, MIN_SUMMARY_MESSAGES, writeSummary } from '../jobs/summary.ts'
 import type { Runtime } from '../runtime.ts'
 import { ticketNumber } from '../views/conversation.ts'
-import { findTicket } from './tickets.ts'
+import { ticketInPath } from './tickets.ts'
 
 type Env = { Variables: AuthVariables }
 
-/** `TKT-10042` or the ticket's UUID. */
-const TicketRef = z.union([z.uuid(), z.string().regex(/^TKT-\d{1,9}$/i)], {
-  error: 'must be a ticket id or number like TKT-10042',
-})
 const Empty = z.strictObject({})
 const SuggestionId = z
   .string()
@@ -41,7 +37,7 @@ const SuggestionsQuery = z.object({
         .filter(Boolean),
     )
     .pipe(z.array(SuggestionId).max(50, 'exclude at most 50 suggestions')),
-  limit: z.coerce.number().int().min(1).max(5).default(3),
+  limit: z.coerce.number().int().min(1).max(5).default(DEFAULT_SUGGESTIONS),
 })
 /** Messages suggestions look at (the latest of the conversation). */
 const SUGGESTION_CONTEXT = 40
@@ -54,14 +50,14 @@ export function assistRoutes(runtime: Pick<Runtime, 'database' | 'assist' | 'eve
   app.use('*', limitBody(16 * 1024))
 
   app.get('/:ticket/assist/summary', async (c) => {
-    const ticket = await findTicket(db, c.get('auth').tenantId, param(c, 'ticket', TicketRef))
+    const ticket = await ticketInPath(c, db)
     return c.json({ summary: await latestSummary(db, ticket.id) })
   })
 
   // Writes a summary now (an operator asked), with the same rule as the automatic ones.
   app.post('/:ticket/assist/summary', async (c) => {
     const auth = c.get('auth')
-    const ticket = await findTicket(db, auth.tenantId, param(c, 'ticket', TicketRef))
+    const ticket = await ticketInPath(c, db)
     await readBody(c, Empty, 'summary request', { allowEmpty: true })
     const header = c.req.header('idempotency-key')
     const result = await writeSummary(db, assist, {
@@ -85,23 +81,9 @@ export function assistRoutes(runtime: Pick<Runtime, 'database' | 'assist' | 'eve
 
   app.get('/:ticket/assist/suggestions', async (c) => {
     const auth = c.get('auth')
-    const ticket = await findTicket(db, auth.tenantId, param(c, 'ticket', TicketRef))
+    const ticket = await ticketInPath(c, db)
     const query = parseInput(SuggestionsQuery, c.req.query(), 'query')
-    const thread = await db
-      .select({
-        id: messages.id,
-        direction: messages.direction,
-        author: messages.author,
-        authorRef: messages.authorRef,
-        body: messages.body,
-        kind: messages.kind,
-        citations: messages.citations,
-      })
-      .from(messages)
-      .where(and(eq(messages.conversationId, ticket.conversationId), ne(messages.direction, 'internal')))
-      .orderBy(desc(messages.createdAt))
-      .limit(SUGGESTION_CONTEXT)
-    thread.reverse()
+    const thread = await latestMessages(db, ticket.conversationId, SUGGESTION_CONTEXT)
     const [contact] = await db
       .select({ name: contacts.name })
       .from(contacts)
