@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Hono } from 'hono'
+import { SignInThrottle } from './auth/sign-in-throttle.ts'
 import { dashboardRoutes } from './dashboard/routes.ts'
 import { authenticate, requireAdmin } from './http/auth.ts'
 import { notFound, onError } from './http/errors.ts'
@@ -55,12 +56,13 @@ export function createApp(
   // The API described (OpenAPI 3.1); public, like any API reference.
   app.get('/v1/openapi.json', (c) => c.json(openApiDocument()))
 
-  // Dashboard sign-in, sign-out and invitations.
-  app.route('/v1/auth', authRoutes(runtime))
+  // Dashboard sign-in, sign-out and invitations; the API and the dashboard's form share one throttle.
+  const throttle = new SignInThrottle()
+  app.route('/v1/auth', authRoutes(runtime, throttle))
   // The operator dashboard; its pages read through this app's own API.
   app.route(
     '/app',
-    dashboardRoutes(runtime, (path, init) => app.request(path, init)),
+    dashboardRoutes(runtime, (path, init, env) => app.request(path, init, env), throttle),
   )
 
   // Everything else under /v1 needs an API key or a dashboard session.

@@ -3,7 +3,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { and, eq, gt, isNull, lt } from 'drizzle-orm'
 import type { Executor } from '../../drizzle/database.ts'
-import { sessions, type UserRole, users } from '../../drizzle/schema/team.ts'
+import { type Availability, sessions, type UserRole, users } from '../../drizzle/schema/team.ts'
 
 export const SESSION_COOKIE = 'atlas_session'
 /** Sliding: a session used within this long stays alive; an idle one expires. */
@@ -17,6 +17,7 @@ export interface SessionUser {
   email: string
   name: string
   role: UserRole
+  availability: Availability
   csrfToken: string
 }
 
@@ -76,6 +77,7 @@ export async function findSession(db: Executor, token: string): Promise<SessionU
     email: row.user.email,
     name: row.user.name,
     role: row.user.role,
+    availability: row.user.availability,
     csrfToken: row.session.csrfToken,
   }
 }

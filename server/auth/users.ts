@@ -1,5 +1,5 @@
 // Operator accounts: creating them, signing in, and looking them up for display.
-import { and, eq, inArray } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { AtlasError } from '../../common/errors.ts'
 import type { Executor } from '../../drizzle/database.ts'
 import { type UserRole, users } from '../../drizzle/schema/team.ts'
@@ -50,17 +50,4 @@ export async function findMember(db: Executor, tenantId: string, ref: string): P
     .from(users)
     .where(and(eq(users.tenantId, tenantId), byId ? eq(users.id, ref) : eq(users.email, normalizeEmail(ref))))
   return user ?? null
-}
-
-/** Display names for ids found in tickets and audit trails (users; anything else is shown as is). */
-export async function displayNames(db: Executor, tenantId: string, ids: Iterable<string | null>) {
-  const wanted = [...new Set([...ids].filter((id): id is string => !!id && /^[0-9a-f-]{36}$/i.test(id)))]
-  const names = new Map<string, string>()
-  if (wanted.length === 0) return names
-  const rows = await db
-    .select({ id: users.id, name: users.name })
-    .from(users)
-    .where(and(eq(users.tenantId, tenantId), inArray(users.id, wanted)))
-  for (const row of rows) names.set(row.id, row.name)
-  return names
 }

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testDatabaseKind } from '../../testing/database.ts'
 import { eventually, startTestRuntime, type TestRuntime } from '../../testing/runtime.ts'
-import { type SignedIn, signIn } from '../../testing/team.ts'
+import { type SignedIn, signIn, signInNewUser } from '../../testing/team.ts'
 
 let t: TestRuntime
 let admin: SignedIn
@@ -137,6 +137,42 @@ describe(`dashboard sign-in and pages (${testDatabaseKind})`, () => {
       authorRef: admin.userId,
     })
     expect(view.audit.at(-1)).toMatchObject({ type: 'NOTE', actor: { kind: 'human', id: admin.userId } })
+  })
+
+  it('counts failed sign-ins once across the API and the sign-in form', async () => {
+    const person = await signInNewUser(t, t.tenantId, 'agent')
+    const headers = { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.7' }
+    for (let i = 0; i < 10; i++) {
+      const wrong = await t.app.request('/v1/auth/login', {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ email: person.email, password: 'not the password' }),
+      })
+      expect(wrong.status).toBe(401)
+    }
+    // The form is locked too, even with the right password, and says so.
+    const form = await t.app.request('/app/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': '203.0.113.7' },
+      body: `email=${encodeURIComponent(person.email)}&password=${encodeURIComponent('correct horse battery')}`,
+    })
+    expect(form.status).toBe(429)
+    expect(await form.text()).toContain('Too many failed attempts')
+    const api = await t.app.request('/v1/auth/login', {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ email: person.email, password: 'correct horse battery' }),
+    })
+    expect(api.status).toBe(429)
+    expect(Number(api.headers.get('retry-after'))).toBeGreaterThan(0)
+  })
+
+  it('the API sign-out needs the CSRF token while the session is live', async () => {
+    const person = await signIn(t, 'agent@quillstack.example', 'atlas-demo-agent')
+    expect((await person.call('POST', '/v1/auth/logout', undefined, { csrf: false })).status).toBe(403)
+    expect((await person.call('GET', '/v1/auth/me')).status).toBe(200)
+    expect((await person.call('POST', '/v1/auth/logout')).status).toBe(200)
+    expect((await person.call('GET', '/v1/auth/me')).status).toBe(401)
   })
 
   it('signs out: the session stops working', async () => {

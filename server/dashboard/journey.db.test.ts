@@ -3,48 +3,28 @@
 // customer sees it arrive in the chat widget), take over another conversation, note, tag, insert a
 // canned response, assign, resolve, reopen — and find every step in the audit trail. Screenshots of
 // Today, Inbox and Conversation are saved to test-artifacts/dashboard/.
-import { existsSync, mkdirSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
-import { serve } from '@hono/node-server'
-import { type Browser, chromium, type Page } from 'playwright-core'
+import { mkdirSync } from 'node:fs'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { browserAvailable, launchBrowser, serveOnLoopback } from '../../testing/browser.ts'
 import { testDatabaseKind } from '../../testing/database.ts'
 import { eventually, startTestRuntime, type TestRuntime } from '../../testing/runtime.ts'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const available = existsSync(CHROMIUM)
-if (!available && process.env.ATLAS_REQUIRE_BROWSER) {
-  throw new Error(
-    `ATLAS_REQUIRE_BROWSER is set but there is no browser at ${CHROMIUM} (apt-get install chromium)`,
-  )
-}
 const ARTIFACTS = `test-artifacts/dashboard/${testDatabaseKind}`
 
-describe.skipIf(!available)(`the operator journey in a browser (${testDatabaseKind})`, () => {
+describe.skipIf(!browserAvailable)(`the operator journey in a browser (${testDatabaseKind})`, () => {
   let t: TestRuntime
   let browser: Browser
-  let server: ReturnType<typeof serve>
+  let server: Awaited<ReturnType<typeof serveOnLoopback>>
   let origin: string
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true })
     // Every answer waits for a person's approval, so the first question becomes a draft.
     t = await startTestRuntime({ env: { ATLAS_GATE_AUTO: '0.999', ATLAS_GATE_REVIEW: '0.05' } })
-    server = await new Promise((resolve) => {
-      const s = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s))
-    })
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-sync',
-      ],
-    })
+    server = await serveOnLoopback(t.app.fetch)
+    origin = server.origin
+    browser = await launchBrowser()
     const canned = await t.api('POST', '/v1/admin/canned-responses', {
       shortcut: 'thanks',
       title: 'Thanks for your patience',

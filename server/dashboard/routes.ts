@@ -4,16 +4,15 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { type Context, Hono } from 'hono'
-import { deleteCookie, getCookie } from 'hono/cookie'
+import { getCookie } from 'hono/cookie'
 import { html } from 'hono/html'
 import { AtlasError } from '../../common/errors.ts'
 import { findOpenInvitation } from '../auth/invitations.ts'
-import { destroySession, findSession, SESSION_COOKIE } from '../auth/sessions.ts'
-import { SignInThrottle } from '../auth/sign-in-throttle.ts'
-import { checkCredentials } from '../auth/users.ts'
-import { type Principal, principalOf } from '../http/auth.ts'
+import { findSession, SESSION_COOKIE } from '../auth/sessions.ts'
+import type { SignInThrottle } from '../auth/sign-in-throttle.ts'
+import { FORWARDED_PRINCIPAL, type Principal, sessionPrincipal } from '../http/auth.ts'
 import type { TodayView } from '../metrics/today.ts'
-import { signIn } from '../routes/auth.ts'
+import { signInWithPassword, signOut } from '../routes/auth.ts'
 import type { ContactProfileView } from '../routes/contacts.ts'
 import type { Runtime } from '../runtime.ts'
 import { page, type Viewer } from './layout.ts'
@@ -33,8 +32,12 @@ function asset(name: string): string {
   return readFileSync(fileURLToPath(new URL(`./assets/${name}`, import.meta.url)), 'utf8')
 }
 
-/** Calls the app's own API with the viewer's cookie: `fetchApp` is the app's `request`. */
-export type FetchApp = (path: string, init?: RequestInit) => Response | Promise<Response>
+/** Calls the app's own API in-process: the app's `request(path, init, env)`. */
+export type FetchApp = (
+  path: string,
+  init: RequestInit | undefined,
+  env: { [FORWARDED_PRINCIPAL]: Principal },
+) => Response | Promise<Response>
 
 type Env = { Variables: { viewer: Viewer; principal: Principal } }
 
@@ -47,9 +50,12 @@ const SECURITY_HEADERS = {
   'referrer-policy': 'same-origin',
 }
 
-export function dashboardRoutes(runtime: Pick<Runtime, 'database'>, fetchApp: FetchApp) {
+export function dashboardRoutes(
+  runtime: Pick<Runtime, 'database'>,
+  fetchApp: FetchApp,
+  throttle: SignInThrottle,
+) {
   const db = runtime.database.db
-  const throttle = new SignInThrottle()
   const app = new Hono<Env>()
 
   app.use('*', async (c, next) => {
@@ -72,34 +78,23 @@ export function dashboardRoutes(runtime: Pick<Runtime, 'database'>, fetchApp: Fe
     const email = String(form.email ?? '').slice(0, 320)
     const password = String(form.password ?? '').slice(0, 256)
     const next = safeNext(String(form.next ?? ''))
-    const keys = [`email:${email.toLowerCase()}`, `client:${c.req.header('x-forwarded-for') ?? 'local'}`]
     try {
-      throttle.check(keys)
-    } catch {
-      return c.html(
-        loginPage({ error: 'Too many failed attempts; try again in a few minutes.', email, next }),
-        429,
-      )
+      await signInWithPassword(c, db, throttle, { email, password })
+    } catch (error) {
+      if (!(error instanceof AtlasError) || !['rate_limited', 'unauthorized'].includes(error.code))
+        throw error
+      const message =
+        error.code === 'rate_limited'
+          ? 'Too many failed attempts; try again in a few minutes.'
+          : 'The email address or password is not right.'
+      return c.html(loginPage({ error: message, email, next }), error.code === 'rate_limited' ? 429 : 401)
     }
-    const user = email && password ? await checkCredentials(db, email, password) : null
-    if (!user) {
-      throttle.fail(keys)
-      return c.html(loginPage({ error: 'The email address or password is not right.', email, next }), 401)
-    }
-    throttle.succeed([keys[0]!])
-    await signIn(c, db, user)
     return c.redirect(next, 303)
   })
 
   app.post('/logout', async (c) => {
-    const token = getCookie(c, SESSION_COOKIE)
     const form = await c.req.parseBody()
-    const session = token ? await findSession(db, token) : null
-    // A sign-out form on another site cannot know the token.
-    if (session && form.csrf !== session.csrfToken)
-      throw new AtlasError('forbidden', 'Sign out from the dashboard')
-    if (token) await destroySession(db, token)
-    deleteCookie(c, SESSION_COOKIE, { path: '/' })
+    await signOut(c, db, form.csrf)
     return c.redirect('/app/login', 303)
   })
 
@@ -111,29 +106,23 @@ export function dashboardRoutes(runtime: Pick<Runtime, 'database'>, fetchApp: Fe
 
   // Everything below needs a signed-in person; the API's own checks apply to every read.
   app.use('*', async (c, next) => {
-    let principal: Principal
-    try {
-      if (!getCookie(c, SESSION_COOKIE)) throw new AtlasError('unauthorized', 'Sign in')
-      principal = await principalOf(c, db)
-    } catch (error) {
-      if (error instanceof AtlasError && error.code === 'unauthorized') {
-        return c.redirect(`/app/login?next=${encodeURIComponent(c.req.path)}`, 303)
-      }
-      throw error
-    }
-    c.set('principal', principal)
+    const token = getCookie(c, SESSION_COOKIE)
+    const session = token ? await findSession(db, token) : null
+    if (!session) return c.redirect(`/app/login?next=${encodeURIComponent(c.req.path)}`, 303)
+    c.set('principal', sessionPrincipal(session))
     c.set('viewer', {
-      userId: principal.userId,
-      name: principal.name,
-      role: principal.role,
-      csrfToken: principal.csrfToken,
+      userId: session.userId,
+      name: session.name,
+      role: session.role,
+      csrfToken: session.csrfToken,
+      availability: session.availability,
     })
     await next()
   })
 
-  /** GET on the app's own API as the viewer; null for 404 (and for endpoints that are not there). */
+  /** GET on the app's own API as the viewer (resolved once, for all of a page's reads); null for 404. */
   const read = async <T>(c: Context<Env>, path: string): Promise<T | null> => {
-    const response = await fetchApp(path, { headers: { cookie: c.req.header('cookie') ?? '' } })
+    const response = await fetchApp(path, undefined, { [FORWARDED_PRINCIPAL]: c.get('principal') })
     if (response.status === 404) return null
     if (!response.ok) {
       const body = (await response.json().catch(() => ({}))) as {
@@ -147,16 +136,13 @@ export function dashboardRoutes(runtime: Pick<Runtime, 'database'>, fetchApp: Fe
     return (await response.json()) as T
   }
 
-  const members = async (c: Context<Env>): Promise<Member[]> =>
-    (await read<{ members: Member[] }>(c, '/v1/workspace/members'))?.members ?? []
-
   app.get('/', async (c) => {
-    const [view, team] = await Promise.all([read<TodayView>(c, '/v1/today'), members(c)])
+    const view = await read<TodayView>(c, '/v1/today')
     const viewer = c.get('viewer')
     return c.html(
       page({
         title: 'Today',
-        viewer: { ...viewer, availability: team.find((m) => m.id === viewer.userId)?.availability },
+        viewer,
         current: 'today',
         live: true,
         body: todayPage(view!, viewer.name),
@@ -174,15 +160,14 @@ export function dashboardRoutes(runtime: Pick<Runtime, 'database'>, fetchApp: Fe
     }
     const params = new URLSearchParams({ limit: '100' })
     for (const [k, v] of Object.entries(query)) if (v) params.set(k, v)
-    const [list, team] = await Promise.all([
-      read<{ conversations: InboxRow[]; counts?: Record<string, number> }>(c, `/v1/conversations?${params}`),
-      members(c),
-    ])
-    const viewer = c.get('viewer')
+    const list = await read<{ conversations: InboxRow[]; counts?: Record<string, number> }>(
+      c,
+      `/v1/conversations?${params}`,
+    )
     return c.html(
       page({
         title: 'Inbox',
-        viewer: { ...viewer, availability: team.find((m) => m.id === viewer.userId)?.availability },
+        viewer: c.get('viewer'),
         current: 'inbox',
         live: true,
         body: inboxPage(list?.conversations ?? [], query, list?.counts),
@@ -197,7 +182,7 @@ export function dashboardRoutes(runtime: Pick<Runtime, 'database'>, fetchApp: Fe
     const ref = data.ticket?.number
     const exclude = c.req.query('exclude')
     const [team, canned, tags, suggestions] = await Promise.all([
-      members(c),
+      read<{ members: Member[] }>(c, '/v1/workspace/members').then((r) => r?.members ?? []),
       read<{ cannedResponses: Array<{ shortcut: string; title: string; body: string }> }>(
         c,
         '/v1/workspace/canned-responses',
@@ -207,6 +192,7 @@ export function dashboardRoutes(runtime: Pick<Runtime, 'database'>, fetchApp: Fe
         ? read<{ suggestions: Array<{ id: string; text: string; source: string }> }>(
             c,
             `/v1/tickets/${ref}/assist/suggestions${exclude ? `?exclude=${encodeURIComponent(exclude)}` : ''}`,
+            // Suggestions are a help, not the page: when they fail (logged by the API) the page says so.
           ).catch(() => null)
         : null,
     ])
@@ -214,7 +200,7 @@ export function dashboardRoutes(runtime: Pick<Runtime, 'database'>, fetchApp: Fe
     return c.html(
       page({
         title: ref ?? 'Conversation',
-        viewer: { ...viewer, availability: team.find((m) => m.id === viewer.userId)?.availability },
+        viewer,
         current: 'inbox',
         live: true,
         body: conversationPage(data, {
@@ -294,35 +280,30 @@ export function dashboardRoutes(runtime: Pick<Runtime, 'database'>, fetchApp: Fe
     return c.redirect(`/app/conversations/${ticket.conversationId}`, 303)
   })
 
-  function forbiddenPage(c: Context<Env>) {
+  /** A page that only says why there is nothing to show (403, 404), in the dashboard's frame. */
+  function messagePage(c: Context<Env>, status: 403 | 404, title: string, text: string) {
     return c.html(
       page({
-        title: 'Admins only',
+        title,
         viewer: c.get('viewer'),
         current: '',
-        body: html`<div class="panel"><h1>Admins only</h1><p>Settings are for the workspace's admins. Ask one if something needs changing.</p></div>`,
+        body: html`<div class="panel"><h1>${title}</h1><p>${text}</p><p><a href="/app/inbox">Back to the inbox</a></p></div>`,
       }),
-      403,
+      status,
     )
   }
 
-  function notFoundPage(c: Context<Env>) {
-    return c.html(
-      page({
-        title: 'Not found',
-        viewer: c.get('viewer'),
-        current: '',
-        body: page404(),
-      }),
-      404,
+  const forbiddenPage = (c: Context<Env>) =>
+    messagePage(
+      c,
+      403,
+      'Admins only',
+      "Settings are for the workspace's admins. Ask one if something needs changing.",
     )
-  }
+  const notFoundPage = (c: Context<Env>) =>
+    messagePage(c, 404, 'Not found', 'That page does not exist, or it belongs to another workspace.')
 
   return app
-}
-
-function page404() {
-  return html`<div class="panel"><h1>Not found</h1><p>That page does not exist, or it belongs to another workspace.</p><p><a href="/app/inbox">Back to the inbox</a></p></div>`
 }
 
 /** Only a path inside the dashboard: never an open redirect. */

@@ -10,7 +10,7 @@ import { parseInput } from '../../common/validation.ts'
 import type { Executor } from '../../drizzle/database.ts'
 import type { UserRole } from '../../drizzle/schema/team.ts'
 import { findApiKey } from '../auth/api-keys.ts'
-import { findSession, SESSION_COOKIE } from '../auth/sessions.ts'
+import { findSession, SESSION_COOKIE, type SessionUser } from '../auth/sessions.ts'
 
 export interface Principal {
   tenantId: string
@@ -46,7 +46,16 @@ export function authenticate(db: Executor): MiddlewareHandler<{ Variables: AuthV
   }
 }
 
+/**
+ * The key under which a dashboard page hands its already-resolved caller to the in-process API
+ * requests it makes (`app.request(path, init, env)`), so each read does not look the session up
+ * again. A symbol: nothing arriving over HTTP can set it.
+ */
+export const FORWARDED_PRINCIPAL = Symbol('atlas.principal')
+
 export async function principalOf(c: Context, db: Executor): Promise<Principal> {
+  const forwarded = (c.env as { [FORWARDED_PRINCIPAL]?: Principal } | undefined)?.[FORWARDED_PRINCIPAL]
+  if (forwarded) return forwarded
   const header = c.req.header('authorization')
   if (header !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(header)
@@ -83,6 +92,10 @@ export async function principalOf(c: Context, db: Executor): Promise<Principal> 
   if (!SAFE_METHODS.has(c.req.method) && c.req.header('x-csrf-token') !== session.csrfToken) {
     throw new AtlasError('forbidden', 'The X-CSRF-Token header is missing or does not match your session')
   }
+  return sessionPrincipal(session)
+}
+
+export function sessionPrincipal(session: SessionUser): Principal {
   return {
     tenantId: session.tenantId,
     operator: session.userId,

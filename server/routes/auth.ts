@@ -9,9 +9,15 @@ import { AtlasError } from '../../common/errors.ts'
 import type { Executor } from '../../drizzle/database.ts'
 import { acceptInvitation, findOpenInvitation } from '../auth/invitations.ts'
 import { PasswordSchema } from '../auth/passwords.ts'
-import { createSession, destroySession, SESSION_COOKIE, SESSION_TTL_MS } from '../auth/sessions.ts'
-import { SignInThrottle } from '../auth/sign-in-throttle.ts'
-import { checkCredentials, type UserRow } from '../auth/users.ts'
+import {
+  createSession,
+  destroySession,
+  findSession,
+  SESSION_COOKIE,
+  SESSION_TTL_MS,
+} from '../auth/sessions.ts'
+import type { SignInThrottle } from '../auth/sign-in-throttle.ts'
+import { checkCredentials, normalizeEmail, type UserRow } from '../auth/users.ts'
 import { type AuthVariables, authenticate } from '../http/auth.ts'
 import { limitBody, readBody } from '../http/body.ts'
 import type { Runtime } from '../runtime.ts'
@@ -46,29 +52,56 @@ export async function signIn(c: Context, db: Executor, user: UserRow) {
   }
 }
 
-export function authRoutes(runtime: Pick<Runtime, 'database'>, throttle = new SignInThrottle()) {
+/** The client a sign-in attempt comes from: the first address a proxy forwarded, else this connection. */
+function clientOf(c: Context): string {
+  return c.req.header('x-forwarded-for')?.split(',')[0]?.trim() || 'local'
+}
+
+/** Checks the password under the throttle and starts a session; throws `rate_limited` or `unauthorized`. */
+export async function signInWithPassword(
+  c: Context,
+  db: Executor,
+  throttle: SignInThrottle,
+  credentials: { email: string; password: string },
+) {
+  const keys = [`email:${normalizeEmail(credentials.email)}`, `client:${clientOf(c)}`]
+  throttle.check(keys)
+  const user = await checkCredentials(db, credentials.email, credentials.password)
+  if (!user) {
+    throttle.fail(keys)
+    throw new AtlasError('unauthorized', 'The email address or password is not right')
+  }
+  throttle.succeed([keys[0]!])
+  return signIn(c, db, user)
+}
+
+/**
+ * Ends this browser's session. While the session is live the caller must show its CSRF token, so a
+ * form on another site cannot sign people out.
+ */
+export async function signOut(c: Context, db: Executor, csrfToken: unknown): Promise<void> {
+  const token = getCookie(c, SESSION_COOKIE)
+  const session = token ? await findSession(db, token) : null
+  if (session && csrfToken !== session.csrfToken) {
+    throw new AtlasError('forbidden', 'The CSRF token is missing or does not match your session')
+  }
+  if (token) await destroySession(db, token)
+  deleteCookie(c, SESSION_COOKIE, { path: '/' })
+}
+
+/** `throttle` is shared with the dashboard's sign-in form: one count of failures per address and client. */
+export function authRoutes(runtime: Pick<Runtime, 'database'>, throttle: SignInThrottle) {
   const db = runtime.database.db
   const app = new Hono<{ Variables: AuthVariables }>()
   app.use('*', limitBody(16 * 1024))
 
   app.post('/login', async (c) => {
     const body = await readBody(c, LoginBody, 'sign-in')
-    const client = c.req.header('x-forwarded-for')?.split(',')[0]?.trim() || 'local'
-    const keys = [`email:${body.email.toLowerCase()}`, `client:${client}`]
-    throttle.check(keys)
-    const user = await checkCredentials(db, body.email, body.password)
-    if (!user) {
-      throttle.fail(keys)
-      throw new AtlasError('unauthorized', 'The email address or password is not right')
-    }
-    throttle.succeed([keys[0]!])
-    return c.json(await signIn(c, db, user))
+    return c.json(await signInWithPassword(c, db, throttle, body))
   })
 
   app.post('/logout', async (c) => {
-    const token = getCookie(c, SESSION_COOKIE)
-    if (token) await destroySession(db, token)
-    deleteCookie(c, SESSION_COOKIE, { path: '/' })
+    await signOut(c, db, c.req.header('x-csrf-token'))
     return c.json({ signedOut: true })
   })
 

@@ -1,47 +1,23 @@
 // The chat widget in a real browser (Playwright driving Debian's chromium): a page embeds the
 // widget, a visitor asks, the bot's answer appears; an operator's later reply arrives live; the
 // visitor comes back and finds the conversation.
-import { existsSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
-import { serve } from '@hono/node-server'
-import { type Browser, chromium } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { browserAvailable, launchBrowser, serveOnLoopback } from '../../testing/browser.ts'
 import { testDatabaseKind } from '../../testing/database.ts'
 import { startTestRuntime, type TestRuntime } from '../../testing/runtime.ts'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const available = existsSync(CHROMIUM)
-if (!available && process.env.ATLAS_REQUIRE_BROWSER) {
-  throw new Error(
-    `ATLAS_REQUIRE_BROWSER is set but there is no browser at ${CHROMIUM} (apt-get install chromium)`,
-  )
-}
-
-describe.skipIf(!available)(`the chat widget in a browser (${testDatabaseKind})`, () => {
+describe.skipIf(!browserAvailable)(`the chat widget in a browser (${testDatabaseKind})`, () => {
   let t: TestRuntime
   let browser: Browser
-  let server: ReturnType<typeof serve>
+  let server: Awaited<ReturnType<typeof serveOnLoopback>>
   let origin: string
 
   beforeAll(async () => {
     t = await startTestRuntime()
-    server = await new Promise((resolve) => {
-      const s = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s))
-    })
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    })
+    server = await serveOnLoopback(t.app.fetch)
+    origin = server.origin
+    browser = await launchBrowser()
   })
   afterAll(async () => {
     await browser?.close()

@@ -41,7 +41,7 @@
     }
     forceNext = false
     refreshing = (async () => {
-      const response = await fetch(location.href, { credentials: 'same-origin', headers: { 'x-live': '1' } })
+      const response = await fetch(location.href, { credentials: 'same-origin' })
       if (response.redirected || !response.ok) return
       const doc = new DOMParser().parseFromString(await response.text(), 'text/html')
       const active = document.activeElement
@@ -77,7 +77,6 @@
   function bodyOf(form) {
     const body = form.dataset.body ? JSON.parse(form.dataset.body) : {}
     const split = (form.dataset.split ?? '').split(',').filter(Boolean)
-    const numbers = (form.dataset.numbers ?? '').split(',').filter(Boolean)
     for (const field of form.elements) {
       if (!field.name || field.disabled) continue
       if (field.type === 'checkbox' && field.dataset.array !== undefined) {
@@ -94,8 +93,6 @@
           .split(',')
           .map((v) => v.trim())
           .filter(Boolean)
-      } else if (numbers.includes(field.name)) {
-        value = value === '' ? null : Number(value)
       } else if (field.dataset.nullable !== undefined && value === '') {
         value = null
       }
@@ -134,7 +131,6 @@
         if (element.tagName === 'FORM' && element.dataset.keep === undefined) element.reset()
         await refresh({ force: true })
       }
-      document.dispatchEvent(new CustomEvent('atlas:done', { detail: { element, result } }))
     } catch (error) {
       say(error.message, true)
     } finally {
@@ -338,6 +334,4 @@
       .then(() => say(`You are ${availability.value}`))
       .catch((error) => say(error.message, true)),
   )
-
-  window.atlas = { api, refresh, say }
 })()

@@ -168,8 +168,7 @@ function draftPanel(ref: string, draft: NonNullable<ConversationData['draft']>) 
     <button class="danger" data-api="POST /v1/tickets/${ref}/draft/reject" data-body='${raw(JSON.stringify({ draftId: draft.id }))}' data-done="Draft rejected; the ticket waits for a person">Reject</button>
   </div>
   <form hidden data-api="POST /v1/tickets/${ref}/draft/send" data-body='${raw(JSON.stringify({ draftId: draft.id }))}' id="send-edited-form" data-done="Edited reply sent"><input name="text"></form>
-</section>
-<script type="application/json" id="draft-meta">${raw(JSON.stringify({ draftId: draft.id }).replace(/</g, '\\u003c'))}</script>`
+</section>`
 }
 
 function composer(ref: string, canned: Canned[], status: string) {
