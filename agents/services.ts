@@ -9,7 +9,7 @@ import type { GateConfig } from './gate.ts'
 import type { PassageMatcher } from './local/passage-matcher.ts'
 import type { AgentModel } from './model.ts'
 import type { ModelChoice, ModelRegistry } from './providers.ts'
-import { retrieve } from './retrieval.ts'
+import { type Retrieval, retrieve } from './retrieval.ts'
 import type { AgentDecision, Router, TurnInput } from './router.ts'
 
 export interface AgentRuntimeOptions {
@@ -18,10 +18,14 @@ export interface AgentRuntimeOptions {
   /** The tenant's model choice and gate overrides (from its settings, read once per turn). */
   settingsFor?: ((tenantId: string) => Promise<TenantAgentSettings>) | undefined
   gate: GateConfig
+  /** The deployment's per-agent thresholds (calibrated), under the tenant's own. */
+  agentGates?: GateOverrides['deployment']
   db: Executor
   tools: readonly AnyTool[]
   settings: AgentSettings
   matcher?: ((tenantId: string) => Promise<PassageMatcher | null>) | undefined
+  /** Sees every Library retrieval (the eval harness checks citations against what was retrieved). */
+  onRetrieve?: ((retrieval: Retrieval) => void) | undefined
 }
 
 export interface AgentRuntime {
@@ -35,7 +39,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
     async run(input) {
       const tenant = options.settingsFor ? await options.settingsFor(input.tenantId) : undefined
       const modelFor = await options.models.forTenant(input.tenantId, tenant?.models ?? {})
-      const gates = tenant?.gates ?? {}
+      const gates = { ...tenant?.gates, deployment: options.agentGates }
       return options.router.run(input, (agent) =>
         servicesFor(options, input.tenantId, modelFor(agent), gateFor(options.gate, gates, agent)),
       )
@@ -51,17 +55,23 @@ export interface TenantAgentSettings {
 
 /** Thresholds a tenant sets: for all its agents, and per agent (which wins). */
 export interface GateOverrides {
+  /** The deployment's per-agent thresholds (calibrated from data, agents/calibrated-gates.json). */
+  deployment?: Readonly<Record<string, Pick<GateConfig, 'auto' | 'review'>>> | undefined
   tenant?: Partial<Pick<GateConfig, 'auto' | 'review' | 'minMargin'>> | undefined
   agents?: Readonly<Record<string, Pick<GateConfig, 'auto' | 'review'>>> | undefined
 }
 
-/** The gate one agent decides with: the deployment's, then the tenant's, then the agent's own thresholds. */
+/**
+ * The gate one agent decides with, most specific last: the deployment's gate, its calibrated
+ * thresholds for the agent, the tenant's thresholds, the tenant's thresholds for the agent.
+ */
 export function gateFor(base: GateConfig, overrides: GateOverrides, agent: string): GateConfig {
-  const agents = overrides.agents ?? {}
-  const own = Object.hasOwn(agents, agent) ? agents[agent] : undefined
-  const merged = { ...base, ...overrides.tenant, ...own }
+  const pick = (map: GateOverrides['agents']) => (map && Object.hasOwn(map, agent) ? map[agent] : undefined)
+  const calibrated = pick(overrides.deployment)
+  const deployment = calibrated ? { ...base, auto: calibrated.auto, review: calibrated.review } : base
+  const merged = { ...deployment, ...overrides.tenant, ...pick(overrides.agents) }
   // Thresholds that contradict each other (review above auto) are not a gate: keep the deployment's.
-  return merged.review <= merged.auto ? merged : base
+  return merged.review <= merged.auto ? merged : deployment
 }
 
 export function servicesFor(
@@ -75,7 +85,11 @@ export function servicesFor(
     model,
     gate,
     settings: options.settings,
-    retrieve: (query) => retrieve({ db: options.db, matcher: options.matcher }, tenantId, query),
+    async retrieve(query) {
+      const retrieval = await retrieve({ db: options.db, matcher: options.matcher }, tenantId, query)
+      options.onRetrieve?.(retrieval)
+      return retrieval
+    },
     answerConfidence: (retrieval) => answerConfidence(answerFeatures(retrieval)),
     async callTool(name, input) {
       const tool = readOnly.get(name)

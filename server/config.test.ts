@@ -10,7 +10,7 @@ describe('configuration', () => {
       dataDir: '.atlas-data',
       modelCacheDir: '.atlas-data/models',
       seedDemo: true,
-      gate: { auto: 0.9, review: 0.45, minMargin: 0.1 },
+      gate: {},
       autoCloseSeconds: 96 * 3600,
     })
   })

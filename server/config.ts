@@ -1,6 +1,7 @@
 // Runtime configuration from environment variables, validated once at start-up with a clear error.
 import { join } from 'node:path'
 import { z } from 'zod'
+import { DEFAULT_GATE } from '../agents/gate.ts'
 import { AtlasError } from '../common/errors.ts'
 import { parseInput } from '../common/validation.ts'
 
@@ -22,9 +23,10 @@ const EnvSchema = z.object({
   ATLAS_MODEL_CACHE_DIR: z.string().min(1).optional(),
   ATLAS_DEMO_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   ATLAS_SEED_DEMO: flag(true),
-  ATLAS_GATE_AUTO: number(0.9).pipe(z.number().min(0).max(1)),
-  ATLAS_GATE_REVIEW: number(0.45).pipe(z.number().min(0).max(1)),
-  ATLAS_GATE_MIN_MARGIN: number(0.1).pipe(z.number().min(0).max(1)),
+  // Unset: the defaults (agents/gate.ts) and each agent's calibrated thresholds apply.
+  ATLAS_GATE_AUTO: z.coerce.number().min(0).max(1).optional(),
+  ATLAS_GATE_REVIEW: z.coerce.number().min(0).max(1).optional(),
+  ATLAS_GATE_MIN_MARGIN: z.coerce.number().min(0).max(1).optional(),
   ATLAS_CLARIFY_MARGIN: number(0.2).pipe(z.number().min(0).max(1)),
   ATLAS_DEMO_BOOKING_URL: z.url().default('https://quillstack.io/demo'),
   // The demo tenant's channels (one of each kind, ids = kind names). Defaults let the README's curl
@@ -85,7 +87,8 @@ export interface Config {
   demoChannels: DemoChannels
   /** The demo team's dashboard accounts (created once; later starts leave them alone). */
   demoTeam: DemoTeam
-  gate: { auto: number; review: number; minMargin: number }
+  /** Gate thresholds set explicitly (ATLAS_GATE_*); unset ones come from the defaults and calibration. */
+  gate: { auto?: number | undefined; review?: number | undefined; minMargin?: number | undefined }
   /** Support and sales closer than this ask the customer one clarifying question. */
   clarifyMargin: number
   /** The demo booking link Loot offers. */
@@ -119,10 +122,11 @@ export function loadConfig(env: Record<string, string | undefined>, role: Role =
   if (e.ATLAS_MODEL === 'openai' && !e.OPENAI_API_KEY) {
     throw new AtlasError('config_invalid', 'Invalid configuration: ATLAS_MODEL=openai needs OPENAI_API_KEY')
   }
-  if (e.ATLAS_GATE_REVIEW > e.ATLAS_GATE_AUTO) {
+  const [auto, review] = [e.ATLAS_GATE_AUTO ?? DEFAULT_GATE.auto, e.ATLAS_GATE_REVIEW ?? DEFAULT_GATE.review]
+  if (review > auto) {
     throw new AtlasError(
       'config_invalid',
-      `Invalid configuration: ATLAS_GATE_REVIEW (${e.ATLAS_GATE_REVIEW}) must not exceed ATLAS_GATE_AUTO (${e.ATLAS_GATE_AUTO})`,
+      `Invalid configuration: ATLAS_GATE_REVIEW (${review}) must not exceed ATLAS_GATE_AUTO (${auto})`,
     )
   }
   return {

@@ -2,17 +2,15 @@
 // database, the ticket host, and — in worker roles — the agent and the job workers. `npm start`
 // runs everything in one process; `npm run server` / `npm run worker` split it on PostgreSQL.
 import { type Assist, createAssist } from '../agents/assist/index.ts'
-import { atlas } from '../agents/atlas/index.ts'
+import { loadCalibratedGates } from '../agents/calibrated-gates.ts'
 import type { AgentDefinition } from '../agents/define.ts'
 import { DEFAULT_GATE } from '../agents/gate.ts'
 import { LibraryMatchers } from '../agents/local/library-matchers.ts'
 import { LocalModel } from '../agents/local/local-model.ts'
 import { LocalModels } from '../agents/local/tenant-models.ts'
-import { loot } from '../agents/loot/index.ts'
 import { OpenAIModel } from '../agents/openai/openai-model.ts'
 import { ModelRegistry } from '../agents/providers.ts'
-import { createRouter, DEFAULT_CLARIFY_QUESTION } from '../agents/router.ts'
-import { createAgentRuntime } from '../agents/services.ts'
+import { createSupportRuntime } from '../agents/support-runtime.ts'
 import { AtlasError } from '../common/errors.ts'
 import type { Logger } from '../common/logger.ts'
 import { type Database, openDatabase } from '../drizzle/database.ts'
@@ -119,18 +117,12 @@ export async function startRuntime(
       // Train (or load) the demo Library's matcher now, so the first message does not wait for it.
       const demoTenantId = demo?.tenantId ?? (await findDemoTenant(database.db))
       if (demoTenantId) await matchers.forTenant(database.db, demoTenantId)
-      const gate = { ...DEFAULT_GATE, ...config.gate }
-      const router = createRouter({
-        agents: [atlas, loot, ...(overrides.agents ?? [])],
-        fallback: atlas.name,
+      const agents = createSupportRuntime({
+        agents: overrides.agents,
         clarifyMargin: config.clarifyMargin,
-        clarifyQuestion: DEFAULT_CLARIFY_QUESTION,
-      })
-      const agents = createAgentRuntime({
-        router,
         models,
         settingsFor: (tenantId) => tenantAgentSettings(database.db, tenantId, logger),
-        gate,
+        ...deploymentGates(config),
         db: database.db,
         tools,
         settings: { demoBookingUrl: config.demoBookingUrl, scopeMessage: SCOPE_MESSAGE },
@@ -173,4 +165,24 @@ export async function startRuntime(
     await database.close().catch(() => {})
     throw error
   }
+}
+
+/**
+ * The deployment's gate: the defaults under any ATLAS_GATE_* set, and the thresholds calibrated per
+ * agent from the eval dataset — unless ATLAS_GATE_AUTO or ATLAS_GATE_REVIEW is set, which the
+ * operator meant for every agent.
+ */
+export function deploymentGates(config: Pick<Config, 'gate'>) {
+  const explicit = config.gate.auto !== undefined || config.gate.review !== undefined
+  const calibrated = explicit ? {} : loadCalibratedGates()
+  return {
+    gate: { ...DEFAULT_GATE, ...definedOnly(config.gate) },
+    agentGates: Object.fromEntries(
+      Object.entries(calibrated).map(([agent, g]) => [agent, { auto: g.auto, review: g.review }]),
+    ),
+  }
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
 }

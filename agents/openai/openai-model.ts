@@ -47,6 +47,8 @@ export interface OpenAIModelOptions {
   backoff?: BackoffOptions | undefined
   /** Retries are logged at `warn`. */
   logger?: Logger | undefined
+  /** The HTTP client (evals pass one that records or replays cassettes); the global fetch by default. */
+  fetch?: typeof fetch | undefined
 }
 
 export const OPENAI_DEFAULTS = {
@@ -80,7 +82,7 @@ export class OpenAIModel implements AgentModel {
   readonly #usage: ModelUsage = { promptTokens: 0, completionTokens: 0 }
 
   constructor(options: OpenAIModelOptions) {
-    const { logger, ...rest } = options
+    const { logger, fetch, ...rest } = options
     const config = parseInput(OptionsSchema, rest, 'openai model options', 'config_invalid')
     this.name = `openai:${config.model}`
     this.#policy = { maxAttempts: config.maxAttempts, backoff: config.backoff }
@@ -90,7 +92,7 @@ export class OpenAIModel implements AgentModel {
     this.#chat = new ChatOpenAICompletions({
       model: config.model,
       apiKey: config.apiKey,
-      configuration: config.baseURL ? { baseURL: config.baseURL } : {},
+      configuration: { ...(config.baseURL ? { baseURL: config.baseURL } : {}), ...(fetch ? { fetch } : {}) },
       timeout: config.timeoutMs,
       maxRetries: 0,
     })

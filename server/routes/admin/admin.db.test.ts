@@ -6,6 +6,8 @@ import { randomUUID } from 'node:crypto'
 import { count, eq } from 'drizzle-orm'
 import type { PgTable } from 'drizzle-orm/pg-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadCalibratedGates } from '../../../agents/calibrated-gates.ts'
+import { DEFAULT_GATE } from '../../../agents/gate.ts'
 import { contacts } from '../../../drizzle/schema/contacts.ts'
 import { conversations, messages } from '../../../drizzle/schema/conversations.ts'
 import { libraryDocuments, libraryPassages } from '../../../drizzle/schema/library.ts'
@@ -909,7 +911,9 @@ describe('agent gates', () => {
       review: 0.45,
       custom: true,
     })
-    expect(set.agents.find((a) => a.agent === 'loot')).toMatchObject({ auto: 0.9, custom: false })
+    // Loot keeps the deployment's threshold: the one calibrated from the eval dataset.
+    const calibrated = loadCalibratedGates().loot?.auto ?? DEFAULT_GATE.auto
+    expect(set.agents.find((a) => a.agent === 'loot')).toMatchObject({ auto: calibrated, custom: false })
 
     const after = await ask()
     expect(after.decision).toMatchObject({ agent: 'atlas', action: 'review' })

@@ -3,13 +3,13 @@
 // (`settings.agentGates`), read by the agent runtime on every turn (server/tenant-settings.ts).
 import { eq, sql } from 'drizzle-orm'
 import { Hono } from 'hono'
-import { DEFAULT_GATE, type GateConfig } from '../../../agents/gate.ts'
-import { gateFor } from '../../../agents/services.ts'
+import type { GateConfig } from '../../../agents/gate.ts'
+import { type GateOverrides, gateFor } from '../../../agents/services.ts'
 import type { Executor } from '../../../drizzle/database.ts'
 import { tenants } from '../../../drizzle/schema/tenants.ts'
 import { agentDecisions } from '../../../drizzle/schema/tickets.ts'
 import { limitBody, readBody } from '../../http/body.ts'
-import type { Runtime } from '../../runtime.ts'
+import { deploymentGates, type Runtime } from '../../runtime.ts'
 import { AgentGatesSchema, gateOverridesOf } from '../../tenant-settings.ts'
 import { type Env, tenantOf } from './common.ts'
 
@@ -22,12 +22,17 @@ export type GateRuntime = Pick<Runtime, 'database' | 'logger'> & {
   config?: { gate?: Partial<Pick<GateConfig, 'auto' | 'review' | 'minMargin'>> } | undefined
 }
 
-async function gatesView(db: Executor, tenantId: string, base: GateConfig) {
+interface DeploymentGates {
+  gate: GateConfig
+  agentGates: GateOverrides['deployment']
+}
+
+async function gatesView(db: Executor, tenantId: string, { gate: base, agentGates }: DeploymentGates) {
   const [tenant] = await db
     .select({ settings: tenants.settings })
     .from(tenants)
     .where(eq(tenants.id, tenantId))
-  const overrides = gateOverridesOf(tenant?.settings ?? {})
+  const overrides = { ...gateOverridesOf(tenant?.settings ?? {}), deployment: agentGates }
   const decided = await db
     .selectDistinct({ agent: agentDecisions.agent })
     .from(agentDecisions)
@@ -52,7 +57,7 @@ async function gatesView(db: Executor, tenantId: string, base: GateConfig) {
 
 export function agentGateRoutes(runtime: GateRuntime) {
   const db = runtime.database.db
-  const base: GateConfig = { ...DEFAULT_GATE, ...runtime.config?.gate }
+  const base = deploymentGates({ gate: runtime.config?.gate ?? {} })
   const app = new Hono<Env>()
   app.use('*', limitBody(16 * 1024))
 
