@@ -5,6 +5,7 @@
 // as the agent-turn job builds them: the customer's messages since the last reply, and the replies sent.
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { randomUUID } from 'node:crypto'
+import { decidedEvent } from '../../agents/decided-event.ts'
 import type { TurnMessage } from '../../agents/model.ts'
 import type { Retrieval } from '../../agents/retrieval.ts'
 import type { AgentDecision } from '../../agents/router.ts'
@@ -47,27 +48,30 @@ export async function playConversation(
   const conversationId = randomUUID()
   const contact = { id: randomUUID(), ...evalCase.contact }
   let step = startTicket({ ticketId })
-  const history: TurnMessage[] = []
-  let waiting: string[] = []
+  // What the customer and the bot said, in order; what a person answered is not replayed.
+  const thread: TurnMessage[] = []
   const results: TurnResult[] = []
   for (const turn of evalCase.turns) {
-    waiting.push(turn.customer)
+    thread.push({ author: 'customer', body: turn.customer })
     step = applyTicketEvent(step.snapshot, { type: 'CUSTOMER_MESSAGE', messageId: randomUUID() })
     const pendingTurn = step.snapshot.context.pendingTurn
+    const undecided = (latencyMs: number, error: string | null): TurnResult => ({
+      customer: turn.customer,
+      decision: null,
+      route: 'human',
+      state: stateOf(step.snapshot),
+      tools: [],
+      retrieved: [],
+      latencyMs,
+      error,
+    })
+    // The machine starts no agent turn on a ticket a person owns: the message is theirs.
     if (pendingTurn === null || !step.effects.some((e) => e.type === 'startTurn')) {
-      history.push({ author: 'customer', body: turn.customer })
-      results.push({
-        customer: turn.customer,
-        decision: null,
-        route: 'human',
-        state: stateOf(step.snapshot),
-        tools: [],
-        retrieved: [],
-        latencyMs: 0,
-        error: null,
-      })
+      results.push(undecided(0, null))
       continue
     }
+    // As the agent-turn job builds it: this turn is what the customer wrote since the last reply.
+    const lastReply = thread.findLastIndex((m) => m.author !== 'customer')
     const retrievals: Retrieval[] = []
     const started = performance.now()
     let decision: AgentDecision | null = null
@@ -79,8 +83,11 @@ export async function playConversation(
           conversationId,
           ticket: { id: ticketId, number: `TKT-${results.length + 1}` },
           channel: evalCase.channel,
-          message: waiting.join('\n'),
-          history: [...history],
+          message: thread
+            .slice(lastReply + 1)
+            .map((m) => m.body)
+            .join('\n'),
+          history: thread.slice(0, lastReply + 1),
           contact,
           memory: step.snapshot.context.memory ?? {},
         }),
@@ -89,46 +96,15 @@ export async function playConversation(
       error = (e as Error).message
     }
     const latencyMs = performance.now() - started
-    for (const text of waiting) history.push({ author: 'customer', body: text })
     if (!decision) {
       step = applyTicketEvent(step.snapshot, { type: 'AGENT_FAILED', turn: pendingTurn, error: error ?? '' })
-      results.push({
-        customer: turn.customer,
-        decision: null,
-        route: 'human',
-        state: stateOf(step.snapshot),
-        tools: [],
-        retrieved: [],
-        latencyMs,
-        error,
-      })
-      waiting = []
+      results.push(undecided(latencyMs, error))
       continue
     }
-    step = applyTicketEvent(step.snapshot, {
-      type: 'AGENT_DECIDED',
-      turn: pendingTurn,
-      decisionId: randomUUID(),
-      agent: decision.agent,
-      action: decision.action,
-      confidence: decision.confidence,
-      reason: decision.reason,
-      category: decision.category,
-      intent: decision.intent,
-      urgency: decision.urgency,
-      reply: decision.reply ? { messageId: randomUUID(), ...decision.reply } : null,
-      draftId: decision.action === 'review' ? randomUUID() : null,
-      model: decision.model,
-      latencyMs,
-      scores: decision.scores,
-      memory: decision.memory,
-      toolCalls: decision.toolCalls,
-    })
+    step = applyTicketEvent(step.snapshot, decidedEvent(decision, pendingTurn, latencyMs))
     // A reply goes out unless it is a draft waiting for a person; the customer sees what was sent.
-    if (decision.reply && decision.action !== 'review') {
-      history.push({ author: 'bot', body: decision.reply.body })
-      waiting = []
-    }
+    if (decision.reply && decision.action !== 'review')
+      thread.push({ author: 'bot', body: decision.reply.body })
     const ran = step.effects.flatMap((e) =>
       e.type === 'runTool' ? [(e.params as { tool: string }).tool] : [],
     )

@@ -1,8 +1,8 @@
 // Job: one agent turn. Read what the customer said since the last reply, let the agent decide, and
 // hand the decision to the ticket. Model calls run here, outside any database transaction. A turn
 // that fails on its last attempt escalates the ticket: a failed model call never drops a message.
-import { randomUUID } from 'node:crypto'
 import { and, desc, eq, ne, sql } from 'drizzle-orm'
+import { decidedEvent } from '../../agents/decided-event.ts'
 import type { AgentDecision, TurnInput } from '../../agents/router.ts'
 import { AtlasError, isRetryable } from '../../common/errors.ts'
 import { withSpan } from '../../common/tracing.ts'
@@ -50,48 +50,26 @@ export function agentTurnHandler(
       )
       const latencyMs = performance.now() - started
       checkProposals(decision, tools)
-      await host.dispatch(
-        ticketId,
-        {
-          type: 'AGENT_DECIDED',
-          turn,
-          decisionId: randomUUID(),
-          agent: decision.agent,
-          action: decision.action,
-          confidence: decision.confidence,
-          reason: decision.reason,
-          category: decision.category,
-          intent: decision.intent,
-          urgency: decision.urgency,
-          reply: decision.reply ? { messageId: randomUUID(), ...decision.reply } : null,
-          draftId: decision.action === 'review' ? randomUUID() : null,
-          model: decision.model,
-          latencyMs,
-          scores: { ...decision.scores, toolsUsed: decision.toolsUsed },
-          memory: decision.memory,
-          toolCalls: decision.toolCalls,
+      await host.dispatch(ticketId, decidedEvent(decision, turn, latencyMs), {
+        actor: { kind: 'bot', id: decision.agent },
+        idempotencyKey: `turn:${turn}:decided`,
+        within: async (tx: Tx, result) => {
+          // A public mention: what kind it is, for the Community view.
+          if (decision.scores.community) {
+            await tx
+              .update(conversations)
+              .set({
+                metadata: sql`${conversations.metadata} || ${JSON.stringify({ community: decision.scores.community })}::jsonb`,
+              })
+              .where(eq(conversations.id, input.conversationId))
+          }
+          // The customer answered the agent's hand-over form (the email it asked for): the person
+          // who picks the ticket up gets a summary (the job skips short conversations).
+          if (decision.scores.form && result.outcome === 'applied') {
+            await context.outbox.summary(tx, { ticketId, reason: 'form', by: decision.agent, turn })
+          }
         },
-        {
-          actor: { kind: 'bot', id: decision.agent },
-          idempotencyKey: `turn:${turn}:decided`,
-          within: async (tx: Tx, result) => {
-            // A public mention: what kind it is, for the Community view.
-            if (decision.scores.community) {
-              await tx
-                .update(conversations)
-                .set({
-                  metadata: sql`${conversations.metadata} || ${JSON.stringify({ community: decision.scores.community })}::jsonb`,
-                })
-                .where(eq(conversations.id, input.conversationId))
-            }
-            // The customer answered the agent's hand-over form (the email it asked for): the person
-            // who picks the ticket up gets a summary (the job skips short conversations).
-            if (decision.scores.form && result.outcome === 'applied') {
-              await context.outbox.summary(tx, { ticketId, reason: 'form', by: decision.agent, turn })
-            }
-          },
-        },
-      )
+      })
     } catch (error) {
       // Retry what may pass later (a rate limit, an outage); malformed output escalates at once.
       if (isRetryable(error) && !isLastAttempt(job)) throw error
