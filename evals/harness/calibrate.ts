@@ -3,7 +3,8 @@
 // (see `thresholdCandidate`); the review threshold is kept unless it would rise above auto.
 import type { CalibratedGate } from '../../agents/calibrated-gates.ts'
 import type { GateConfig } from '../../agents/gate.ts'
-import { rightToSend, type ScoredTurn, thresholdCandidate } from './metrics.ts'
+import { round, type ScoredTurn, thresholdCandidate } from './metrics.ts'
+import { lowestSafeThreshold, wilsonUpper } from './risk.ts'
 
 export interface AgentCalibration {
   agent: string
@@ -32,36 +33,23 @@ export function calibrateThresholds(
     if (!agent) continue
     decided.set(agent, (decided.get(agent) ?? 0) + 1)
     const c = thresholdCandidate(t)
-    if (c)
-      byAgent.set(agent, [...(byAgent.get(agent) ?? []), { confidence: c.confidence, right: rightToSend(t) }])
+    if (c) byAgent.set(agent, [...(byAgent.get(agent) ?? []), c])
   }
   return [...byAgent.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([agent, candidates]) => {
-      const sorted = [...candidates].sort((a, b) => b.confidence - a.confidence)
-      let auto = 1
-      let best = { sent: 0, wrong: 0 }
-      let wrong = 0
-      sorted.forEach((c, i) => {
-        if (!c.right) wrong++
-        // Ties move together: a threshold cannot split equal confidences.
-        if (sorted[i + 1]?.confidence === c.confidence) return
-        if (wrong / (i + 1) <= maxRisk) {
-          auto = c.confidence
-          best = { sent: i + 1, wrong }
-        }
-      })
+      const { threshold: auto, taken: sent, wrong } = lowestSafeThreshold(candidates, maxRisk)
       const { review } = current(agent)
       return {
         agent,
-        auto: round(auto),
-        review: Math.min(review, round(auto)),
+        auto: round(auto, 4),
+        review: Math.min(review, round(auto, 4)),
         candidates: candidates.length,
-        coverage: round(best.sent / Math.max(1, decided.get(agent) ?? 0)),
-        risk: round(best.sent === 0 ? 0 : best.wrong / best.sent),
-        riskUpper95: round(wilsonUpper(best.wrong, best.sent)),
-        sent: best.sent,
-        wrong: best.wrong,
+        coverage: round(sent / Math.max(1, decided.get(agent) ?? 0), 4),
+        risk: round(sent === 0 ? 0 : wrong / sent, 4),
+        riskUpper95: round(wilsonUpper(wrong, sent), 4),
+        sent,
+        wrong,
       }
     })
 }
@@ -82,18 +70,4 @@ export function toCalibratedGate(
       calibratedAt: new Date().toISOString(),
     },
   }
-}
-
-/** Upper end of the 95% Wilson score interval for `k` errors in `n` trials (1 when n = 0). */
-export function wilsonUpper(k: number, n: number, z = 1.96): number {
-  if (n === 0) return 1
-  const p = k / n
-  const denominator = 1 + (z * z) / n
-  const centre = p + (z * z) / (2 * n)
-  const spread = z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))
-  return Math.min(1, (centre + spread) / denominator)
-}
-
-function round(x: number): number {
-  return Math.round(x * 10_000) / 10_000
 }

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { trainClassifier } from '../../agents/local/nlu/index.ts'
-import { wilsonUpper } from './calibrate.ts'
+import { lowestSafeThreshold, wilsonUpper } from './risk.ts'
 
 export interface IntentOutcome {
   confidence: number
@@ -79,15 +79,8 @@ export function calibrateIntents(dir: string, maxRisk: number, oosLabel = 'oos')
 
 /** The lowest confidence whose automatic answers (not refused, confidence ≥ it) keep risk ≤ maxRisk. */
 export function pickThreshold(outcomes: readonly IntentOutcome[], maxRisk: number): ThresholdChoice {
-  const handled = outcomes.filter((o) => !o.refused).sort((x, y) => y.confidence - x.confidence)
-  let threshold = 1
-  let wrong = 0
-  handled.forEach((o, i) => {
-    if (!o.right) wrong++
-    if (handled[i + 1]?.confidence === o.confidence) return
-    if (wrong / (i + 1) <= maxRisk) threshold = o.confidence
-  })
-  return measureAt(outcomes, threshold)
+  const handled = outcomes.filter((o) => !o.refused)
+  return measureAt(outcomes, lowestSafeThreshold(handled, maxRisk).threshold)
 }
 
 export function measureAt(outcomes: readonly IntentOutcome[], threshold: number): ThresholdChoice {

@@ -3,6 +3,7 @@
 // and risk, expected calibration error, the gate's coverage-risk curve, latency and tokens.
 import type { Expectation } from './case.ts'
 import type { TurnResult } from './conversation.ts'
+import { riskByThreshold, type ScoredAnswer } from './risk.ts'
 import { type Check, predicted } from './scorers.ts'
 
 export interface ScoredTurn {
@@ -52,11 +53,16 @@ export interface EvalMetrics {
 /** Decisions whose auto/review split is the auto threshold's alone (not urgency, not a human action). */
 export const THRESHOLD_REASONS = new Set(['answered_from_library', 'needs_review', 'answered_and_qualifying'])
 
-/** A Library answer the auto threshold decides on, with the confidence it was decided with. */
-export function thresholdCandidate(t: ScoredTurn): { agent: string; confidence: number } | null {
+/** A Library answer the auto threshold decides on: its agent, confidence, and whether sending it was right. */
+export function thresholdCandidate(t: ScoredTurn): (ScoredAnswer & { agent: string }) | null {
   const d = t.result.decision
   if (!d || !THRESHOLD_REASONS.has(d.reason) || !d.reply || d.reply.citations.length === 0) return null
-  return { agent: d.agent, confidence: d.confidence }
+  return { agent: d.agent, confidence: d.confidence, right: rightToSend(t) }
+}
+
+/** The threshold-decided answers of a run. */
+export function thresholdCandidates(turns: readonly ScoredTurn[]): Array<ScoredAnswer & { agent: string }> {
+  return turns.flatMap((t) => thresholdCandidate(t) ?? [])
 }
 
 /**
@@ -102,10 +108,7 @@ export function computeMetrics(turns: readonly ScoredTurn[]): EvalMetrics {
   const sent = turns.filter((t) => t.result.decision?.action === 'auto')
   const wrong = sent.filter((t) => !rightToSend(t)).length
 
-  const candidates = turns.flatMap((t) => {
-    const c = thresholdCandidate(t)
-    return c ? [{ ...c, right: rightToSend(t) }] : []
-  })
+  const candidates = thresholdCandidates(turns)
   const latencies = turns
     .filter((t) => t.result.decision)
     .map((t) => t.result.latencyMs)
@@ -211,30 +214,19 @@ export function calibration(points: ReadonlyArray<{ p: number; y: number }>): Ev
 export function coverageRiskCurve(turns: readonly ScoredTurn[]): CurvePoint[] {
   const fixed = turns.filter((t) => t.result.decision?.action === 'auto' && !thresholdCandidate(t))
   const fixedWrong = fixed.filter((t) => !rightToSend(t)).length
-  const candidates = turns
-    .flatMap((t) => {
-      const c = thresholdCandidate(t)
-      return c ? [{ confidence: c.confidence, right: rightToSend(t) }] : []
-    })
-    .sort((a, b) => b.confidence - a.confidence)
-  const points: CurvePoint[] = []
-  let taken = 0
-  let wrong = 0
-  const point = (threshold: number) => {
+  const candidates = thresholdCandidates(turns)
+  const point = (threshold: number, taken: number, wrong: number): CurvePoint => {
     const n = fixed.length + taken
-    points.push({
+    return {
       threshold: round(threshold, 4),
       coverage: round(n / Math.max(1, turns.length), 4),
       risk: round(n === 0 ? 0 : (fixedWrong + wrong) / n, 4),
-    })
+    }
   }
-  point(1.0001)
-  candidates.forEach((c, i) => {
-    taken++
-    if (!c.right) wrong++
-    if (candidates[i + 1]?.confidence !== c.confidence) point(c.confidence)
-  })
-  return points
+  return [
+    point(1.0001, 0, 0),
+    ...riskByThreshold(candidates).map((p) => point(p.threshold, p.taken, p.wrong)),
+  ]
 }
 
 function quantile(sorted: readonly number[], q: number): number {

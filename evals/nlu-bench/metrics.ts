@@ -1,5 +1,6 @@
 // Pure scoring of one engine's answers on a test set: accuracy, out-of-scope recall/precision,
 // macro-F1, and coverage/risk of automatic handling at the gate's operating point.
+import { lowestSafeThreshold } from '../harness/risk.ts'
 
 /** Sentinel used for "out of scope", both as a gold label and as a prediction. */
 export const OOS = '\u0000oos'
@@ -74,15 +75,10 @@ export function scoreAnswers(answers: readonly ScoredAnswer[]): QualityMetrics {
 
 /** Largest share of answers handled automatically, by some confidence threshold, with risk <= maxRisk. */
 export function coverageAtRisk(answers: readonly ScoredAnswer[], maxRisk: number): number {
-  const handled = answers.filter((a) => a.predicted !== OOS).sort((a, b) => b.confidence - a.confidence)
-  let wrong = 0
-  let best = 0
-  handled.forEach((a, i) => {
-    if (a.gold !== a.predicted) wrong++
-    if (handled[i + 1]?.confidence === a.confidence) return
-    if (wrong / (i + 1) <= maxRisk) best = i + 1
-  })
-  return answers.length === 0 ? 0 : best / answers.length
+  const handled = answers
+    .filter((a) => a.predicted !== OOS)
+    .map((a) => ({ confidence: a.confidence, right: a.gold === a.predicted }))
+  return answers.length === 0 ? 0 : lowestSafeThreshold(handled, maxRisk).taken / answers.length
 }
 
 /**

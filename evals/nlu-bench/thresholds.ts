@@ -1,6 +1,7 @@
 // Generic threshold picking on a validation set, for engines that have no calibrated rule of their
 // own: the out-of-scope threshold that maximises overall accuracy (out of scope counted as a class),
 // then the lowest confidence whose automatically handled answers stay within the risk target.
+import { lowestSafeThreshold } from '../harness/risk.ts'
 
 export interface ValidationOutcome {
   /** Higher = more likely out of scope. */
@@ -34,14 +35,7 @@ export function pickThresholds(
   }
   const handled = outcomes
     .filter((o) => o.oosScore < oosThreshold)
-    .sort((a, b) => b.confidence - a.confidence)
-  let autoThreshold = 1
-  let wrong = 0
-  handled.forEach((o, i) => {
-    if (o.outOfScope || !o.correct) wrong++
-    const next = handled[i + 1]
-    if (next !== undefined && next.confidence === o.confidence) return
-    if (wrong / (i + 1) <= targetRisk) autoThreshold = o.confidence
-  })
+    .map((o) => ({ confidence: o.confidence, right: !o.outOfScope && o.correct }))
+  const autoThreshold = lowestSafeThreshold(handled, targetRisk).threshold
   return { oosThreshold, autoThreshold }
 }
