@@ -50,6 +50,18 @@ export function loadCalibratedGates(file = CALIBRATED_GATES_FILE): Record<string
   return parsed.data
 }
 
+/** Just the thresholds by agent, as the gate takes them (`GateOverrides['deployment']`). */
+export function calibratedThresholds(
+  file = CALIBRATED_GATES_FILE,
+): Record<string, { auto: number; review: number }> {
+  return Object.fromEntries(
+    Object.entries(loadCalibratedGates(file)).map(([agent, g]) => [
+      agent,
+      { auto: g.auto, review: g.review },
+    ]),
+  )
+}
+
 /** Replaces the listed agents' entries, keeping the others. */
 export function writeCalibratedGates(
   gates: Record<string, CalibratedGate>,

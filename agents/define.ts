@@ -86,7 +86,10 @@ export interface AgentDefinition {
   run(turn: AgentTurn, services: AgentServices): Promise<AgentOutcome>
 }
 
-const NameSchema = z.string().regex(/^[a-z][a-z0-9_-]{1,39}$/, 'use 2–40 lowercase letters, digits, _ or -')
+/** What an agent may be called (routes in eval cases name agents too). */
+export const AGENT_NAME_PATTERN = /^[a-z][a-z0-9_-]{1,39}$/
+
+const NameSchema = z.string().regex(AGENT_NAME_PATTERN, 'use 2–40 lowercase letters, digits, _ or -')
 
 export function defineAgent(definition: AgentDefinition): AgentDefinition {
   const name = NameSchema.safeParse(definition.name)

@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { loadCalibratedGates, writeCalibratedGates } from '../agents/calibrated-gates.ts'
+import { calibratedThresholds, writeCalibratedGates } from '../agents/calibrated-gates.ts'
 import { DEFAULT_GATE } from '../agents/gate.ts'
 import { OpenAIModel } from '../agents/openai/openai-model.ts'
 import { gateFor } from '../agents/services.ts'
@@ -84,6 +84,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   const provider = v.model === 'openai' ? 'openai' : v.model === 'local' ? 'local' : null
   if (!provider) return usage(io, `--model must be local or openai, not ${v.model}`)
+  if (v.calibrate && (v['gate-auto'] !== undefined || v['gate-review'] !== undefined)) {
+    return usage(io, '--calibrate chooses thresholds itself: drop --gate-auto/--gate-review')
+  }
   if ((v.record || v.replay) && provider !== 'openai')
     return usage(io, '--record and --replay need --model openai')
   if (v.record && v.replay) return usage(io, 'choose --record or --replay, not both')
@@ -139,10 +142,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         }
       : undefined
   const gatesFile = resolve(v['gates-file'] ?? join(REPO_ROOT, 'agents/calibrated-gates.json'))
-  const calibrated = loadCalibratedGates(gatesFile)
-  const agentGates = Object.fromEntries(
-    Object.entries(calibrated).map(([agent, g]) => [agent, { auto: g.auto, review: g.review }]),
-  )
+  const agentGates = calibratedThresholds(gatesFile)
 
   const bar = v.quiet ? undefined : io.progress
   const run = await runEval(datasets, {
@@ -175,7 +175,6 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (v.junit) writeOut(v.junit, junitReport(run))
   if (v.html) writeOut(v.html, htmlReport(run, comparison ?? undefined))
   if (calibration) {
-    if (gate) return usage(io, '--calibrate chooses thresholds itself: drop --gate-auto/--gate-review')
     writeCalibratedGates(
       Object.fromEntries(
         calibration.map((c) => [c.agent, toCalibratedGate(c, { dataset: stem, model: run.model, maxRisk })]),

@@ -2,7 +2,7 @@
 // database, the ticket host, and — in worker roles — the agent and the job workers. `npm start`
 // runs everything in one process; `npm run server` / `npm run worker` split it on PostgreSQL.
 import { type Assist, createAssist } from '../agents/assist/index.ts'
-import { loadCalibratedGates } from '../agents/calibrated-gates.ts'
+import { calibratedThresholds } from '../agents/calibrated-gates.ts'
 import type { AgentDefinition } from '../agents/define.ts'
 import { DEFAULT_GATE } from '../agents/gate.ts'
 import { LibraryMatchers } from '../agents/local/library-matchers.ts'
@@ -172,14 +172,13 @@ export async function startRuntime(
  * agent from the eval dataset — unless ATLAS_GATE_AUTO or ATLAS_GATE_REVIEW is set, which the
  * operator meant for every agent.
  */
+export type DeploymentGates = ReturnType<typeof deploymentGates>
+
 export function deploymentGates(config: Pick<Config, 'gate'>) {
   const explicit = config.gate.auto !== undefined || config.gate.review !== undefined
-  const calibrated = explicit ? {} : loadCalibratedGates()
   return {
     gate: { ...DEFAULT_GATE, ...definedOnly(config.gate) },
-    agentGates: Object.fromEntries(
-      Object.entries(calibrated).map(([agent, g]) => [agent, { auto: g.auto, review: g.review }]),
-    ),
+    agentGates: explicit ? {} : calibratedThresholds(),
   }
 }
 

@@ -10,6 +10,7 @@
 //           route human, gate escalate|review; the bot's answer resolved it → route = the ticket's
 //           agent, gate auto|review, cites = the Library articles that answer cited.
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
+import { AGENT_NAME_PATTERN } from '../../agents/define.ts'
 import type { Executor } from '../../drizzle/database.ts'
 import { channels } from '../../drizzle/schema/channels.ts'
 import { contactIdentities, contacts } from '../../drizzle/schema/contacts.ts'
@@ -24,6 +25,7 @@ import {
   type EvalCase,
   type Expectation,
   INTENTS,
+  SLUG_PATTERN,
   URGENCIES,
 } from '../harness/case.ts'
 import { type KnownPersonalData, redact } from './redact.ts'
@@ -53,9 +55,6 @@ export const MAX_ANSWER_CHARS = 2000
 const MAX_TURN_CHARS = 8000
 const MAX_TURNS = 20
 const BATCH = 200
-const SLUG = /^[a-z0-9][a-z0-9-]*$/
-/** What the case schema accepts as a route: an agent's name. */
-const AGENT_NAME = /^[a-z][a-z0-9_-]{1,39}$/
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 type MessageRow = Pick<
@@ -234,9 +233,12 @@ function buildCase(
     note = `human answer: ${truncate(redact(said[humanAt]!.body.trim(), known), MAX_ANSWER_CHARS)}`
   } else {
     const agent = ticket.agent ?? lastAgent
-    if (agent && AGENT_NAME.test(agent) && agent !== 'human' && agent !== 'clarify') expect.route = [agent]
+    if (agent && AGENT_NAME_PATTERN.test(agent) && agent !== 'human' && agent !== 'clarify')
+      expect.route = [agent]
     expect.gate = ['auto', 'review']
-    const cites = [...new Set(said[botAt]!.citations.map((c) => c.slug))].filter((slug) => SLUG.test(slug))
+    const cites = [...new Set(said[botAt]!.citations.map((c) => c.slug))].filter((slug) =>
+      SLUG_PATTERN.test(slug),
+    )
     if (cites.length > 0) expect.cites = cites
   }
 

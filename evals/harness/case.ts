@@ -5,6 +5,7 @@
 //   {"id":"vat-on-invoice","message":"How do I get our VAT number on invoices?",
 //    "expect":{"route":"atlas","category":"billing_inquiry","gate":["auto","review"],"cites":["invoices-and-vat"]}}
 import { z } from 'zod'
+import { AGENT_NAME_PATTERN } from '../../agents/define.ts'
 import { ACTION_LABELS } from '../../agents/labels.ts'
 
 export const CATEGORIES = [
@@ -31,7 +32,8 @@ export const CHANNELS = ['widget', 'email', 'whatsapp', 'messenger', 'instagram'
 const oneOrMany = <T extends z.ZodType>(item: T) =>
   z.union([item, z.array(item).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[])
 
-const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a Library article slug, e.g. invoices-and-vat')
+export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]*$/
+const Slug = z.string().regex(SLUG_PATTERN, 'a Library article slug, e.g. invoices-and-vat')
 
 export const ExpectationSchema = z
   .object({
@@ -39,9 +41,7 @@ export const ExpectationSchema = z
      * Acceptable routes (an agent's name — atlas, loot, or one defined in code — `clarify` or `human`);
      * the first is the one counted as gold in the confusion matrix.
      */
-    route: oneOrMany(
-      z.string().regex(/^[a-z][a-z0-9_-]{1,39}$/, 'an agent name, clarify or human'),
-    ).optional(),
+    route: oneOrMany(z.string().regex(AGENT_NAME_PATTERN, 'an agent name, clarify or human')).optional(),
     category: z.enum(CATEGORIES).optional(),
     intent: z.enum(INTENTS).optional(),
     urgency: oneOrMany(z.enum(URGENCIES)).optional(),

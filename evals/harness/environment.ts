@@ -3,7 +3,7 @@
 // Nothing here is eval-only except the database being in memory and the retrieval observer.
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { loadCalibratedGates } from '../../agents/calibrated-gates.ts'
+import { calibratedThresholds } from '../../agents/calibrated-gates.ts'
 import { DEFAULT_GATE, type GateConfig } from '../../agents/gate.ts'
 import { LibraryMatchers } from '../../agents/local/library-matchers.ts'
 import { LocalModel } from '../../agents/local/local-model.ts'
@@ -64,20 +64,12 @@ export async function openEvalEnvironment(options: EvalEnvironmentOptions): Prom
     await matchers.forTenant(db, tenantId)
     const local = localModel
     const models = new ModelRegistry({ local: async () => local, openai: options.openai }, options.provider)
-    const agentGates =
-      options.agentGates ??
-      Object.fromEntries(
-        Object.entries(loadCalibratedGates()).map(([agent, g]) => [
-          agent,
-          { auto: g.auto, review: g.review },
-        ]),
-      )
     const agents = createSupportRuntime({
       clarifyMargin: options.clarifyMargin ?? 0.2,
       models,
       gate: { ...DEFAULT_GATE, ...options.gate },
       // A gate given explicitly is the one under test, for every agent.
-      agentGates: options.gate ? {} : agentGates,
+      agentGates: options.gate ? {} : (options.agentGates ?? calibratedThresholds()),
       db,
       tools: BUILTIN_TOOLS,
       settings: { demoBookingUrl: DEMO_BOOKING_URL, scopeMessage: SCOPE_MESSAGE },

@@ -7,7 +7,7 @@ import type { EvalCase } from './case.ts'
 import { playConversation, recordRetrieval } from './conversation.ts'
 import type { Dataset } from './dataset.ts'
 import { openEvalEnvironment } from './environment.ts'
-import { computeMetrics, type EvalMetrics, type ScoredTurn } from './metrics.ts'
+import { computeMetrics, type EvalMetrics, round, type ScoredTurn } from './metrics.ts'
 import { scoreTurn } from './scorers.ts'
 
 export interface RunOptions {
@@ -55,7 +55,6 @@ export async function runEval(datasets: readonly Dataset[], options: RunOptions)
   const total = datasets.reduce((n, d) => n + d.cases.length, 0) * repeat
   let done = 0
   const results: CaseResult[] = []
-  let modelName = options.provider === 'openai' ? (options.openai?.name ?? 'openai') : 'local'
   const usageBefore = usageOf(options.openai)
   for (const dataset of datasets) {
     const env = await openEvalEnvironment({
@@ -84,8 +83,6 @@ export async function runEval(datasets: readonly Dataset[], options: RunOptions)
           passRate: caseRuns.filter((r) => r.pass).length / caseRuns.length,
           runs: caseRuns,
         })
-        const decided = caseRuns[0]!.turns.find((t) => t.result.decision)
-        if (decided && options.provider === 'openai') modelName = decided.result.decision!.model
       }
     } finally {
       await env.close()
@@ -95,14 +92,14 @@ export async function runEval(datasets: readonly Dataset[], options: RunOptions)
   const usageAfter = usageOf(options.openai)
   return {
     datasets: datasets.map((d) => d.name),
-    model: modelName,
+    model: options.provider === 'openai' ? (options.openai?.name ?? 'openai') : 'local',
     repeat,
     startedAt,
     durationMs: Math.round(performance.now() - started),
     cases: results,
     metrics: {
       cases: results.length,
-      passRate: round4(results.reduce((s, c) => s + c.passRate, 0) / Math.max(1, results.length)),
+      passRate: round(results.reduce((s, c) => s + c.passRate, 0) / Math.max(1, results.length), 4),
       flaky: results.filter((c) => c.passRate > 0 && c.passRate < 1).length,
       tokens: {
         promptTokens: usageAfter.promptTokens - usageBefore.promptTokens,
@@ -133,8 +130,4 @@ async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Pr
 
 function usageOf(model: AgentModel | undefined): ModelUsage {
   return model?.usage?.() ?? { promptTokens: 0, completionTokens: 0 }
-}
-
-function round4(x: number): number {
-  return Math.round(x * 10_000) / 10_000
 }

@@ -6,6 +6,7 @@
 import { basename } from 'node:path'
 import { HEADS, type Head, type HeadMetrics } from '../metrics.ts'
 import type { CaseResult, EvalRun } from '../run.ts'
+import { pct } from './terminal.ts'
 
 export interface ReportComparison {
   flipped: string[]
@@ -434,11 +435,6 @@ const ESCAPES: Record<string, string> = {
 /** A case's fragment id: only characters that need no escaping anywhere. */
 function caseAnchor(id: string): string {
   return `case-${id.replace(/[^A-Za-z0-9_-]/g, (ch) => `_${ch.codePointAt(0)!.toString(16)}`)}`
-}
-
-function pct(x: number | null): string {
-  if (x === null || Number.isNaN(x)) return '—'
-  return `${(x * 100).toFixed(1)}%`
 }
 
 function tickPct(x: number): string {

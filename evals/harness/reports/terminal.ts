@@ -126,7 +126,7 @@ export function terminalReport(
 }
 
 export function pct(x: number | null): string {
-  return x === null ? '—' : `${(x * 100).toFixed(1)}%`
+  return x === null || Number.isNaN(x) ? '—' : `${(x * 100).toFixed(1)}%`
 }
 
 function table(head: string[], rows: string[][]): string {

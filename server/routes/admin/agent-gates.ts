@@ -4,12 +4,12 @@
 import { eq, sql } from 'drizzle-orm'
 import { Hono } from 'hono'
 import type { GateConfig } from '../../../agents/gate.ts'
-import { type GateOverrides, gateFor } from '../../../agents/services.ts'
+import { gateFor } from '../../../agents/services.ts'
 import type { Executor } from '../../../drizzle/database.ts'
 import { tenants } from '../../../drizzle/schema/tenants.ts'
 import { agentDecisions } from '../../../drizzle/schema/tickets.ts'
 import { limitBody, readBody } from '../../http/body.ts'
-import { deploymentGates, type Runtime } from '../../runtime.ts'
+import { type DeploymentGates, deploymentGates, type Runtime } from '../../runtime.ts'
 import { AgentGatesSchema, gateOverridesOf } from '../../tenant-settings.ts'
 import { type Env, tenantOf } from './common.ts'
 
@@ -20,11 +20,6 @@ const BUILTIN_AGENTS = ['atlas', 'loot']
 
 export type GateRuntime = Pick<Runtime, 'database' | 'logger'> & {
   config?: { gate?: Partial<Pick<GateConfig, 'auto' | 'review' | 'minMargin'>> } | undefined
-}
-
-interface DeploymentGates {
-  gate: GateConfig
-  agentGates: GateOverrides['deployment']
 }
 
 async function gatesView(db: Executor, tenantId: string, { gate: base, agentGates }: DeploymentGates) {
