@@ -10,6 +10,7 @@ import {
   type TicketState,
   ticketMachine,
 } from './ticket.machine.ts'
+import { planClocks } from './ticket-clocks.ts'
 
 export type TicketSnapshot = ReturnType<typeof ticketMachine.resolveState>
 
@@ -39,17 +40,32 @@ export function applyTicketEvent(snapshot: TicketSnapshot, event: TicketEvent): 
   const effects = toEffects(actions)
   // XState returns the very same snapshot object when no transition changed the context or state;
   // a transition that only asks for effects (an internal note) was taken all the same.
-  return { snapshot: next, effects, changed: next !== snapshot || effects.length > 0 }
+  const changed = next !== snapshot || effects.length > 0
+  if (!changed) return { snapshot: next, effects, changed }
+  // The clocks follow from what the step did (machines/ticket-clocks.ts).
+  const clocks = planClocks(snapshot, next, event, effects)
+  const planned = ticketMachine.resolveState({
+    value: next.value,
+    context: { ...next.context, ...clocks.context },
+  })
+  return { snapshot: planned, effects: [...effects, ...clocks.effects], changed }
 }
 
 export function persistTicket(snapshot: TicketSnapshot): PersistedTicket {
   return { value: snapshot.value as TicketState, context: snapshot.context }
 }
 
-const ADDED_LATER: Pick<TicketContext, 'tags' | 'priority'> = { tags: [], priority: 'normal' }
+const ADDED_LATER: Pick<TicketContext, 'tags' | 'priority' | 'sla' | 'responded' | 'clockSeq'> = {
+  tags: [],
+  priority: 'normal',
+  sla: {},
+  responded: false,
+  clockSeq: 0,
+}
 
 export function restoreTicket(persisted: PersistedTicket): TicketSnapshot {
-  // Snapshots persisted before a context field existed get its default (tags and priority came later).
+  // Snapshots persisted before a context field existed get its default (tags, priority and the SLA
+  // clocks came later).
   const context: TicketContext = { ...ADDED_LATER, ...persisted.context }
   return ticketMachine.resolveState({ value: persisted.value, context })
 }

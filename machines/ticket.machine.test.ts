@@ -13,7 +13,13 @@ import {
   stateOf,
   type TicketSnapshot,
 } from './actor-snapshot.ts'
-import { type TicketEvent, type TicketState, ticketMachine } from './ticket.machine.ts'
+import {
+  type TicketEffect,
+  type TicketEvent,
+  type TicketState,
+  type TimerName,
+  ticketMachine,
+} from './ticket.machine.ts'
 
 const covered = new Set<string>()
 
@@ -105,6 +111,13 @@ const ev = {
   }),
 }
 
+/** What the clock planner adds (machines/ticket-clocks.test.ts tests those); these tests see the rest. */
+const isClockEffect = (e: TicketEffect) =>
+  e.type === 'slaClock' ||
+  e.type === 'survey' ||
+  (e.type === 'notify' && e.params.kind === 'escalation') ||
+  (e.type === 'scheduleTimer' && e.params.delaySeconds === null)
+
 /** Applies events like the host does (persist → JSON → restore → transition) and records coverage. */
 function drive(events: TicketEvent[], from?: TicketSnapshot): { snapshot: TicketSnapshot; steps: Step[] } {
   let snapshot = from ?? startTicket({ ticketId: 't-1', autoCloseSeconds: 60 }).snapshot
@@ -113,7 +126,7 @@ function drive(events: TicketEvent[], from?: TicketSnapshot): { snapshot: Ticket
     const restored = restoreTicket(JSON.parse(JSON.stringify(persistTicket(snapshot))))
     const step = applyTicketEvent(restored, event)
     if (step.changed) covered.add(`${stateOf(restored)}|${event.type}|${stateOf(step.snapshot)}`)
-    steps.push(step)
+    steps.push({ ...step, effects: step.effects.filter((e) => !isClockEffect(e)) })
     snapshot = step.snapshot
   }
   return { snapshot, steps }
@@ -646,6 +659,108 @@ describe('ticket machine: tags, priority, notes, routing and summaries', () => {
   })
 })
 
+const fire = (
+  snapshot: TicketSnapshot,
+  timer: TimerName,
+  extra: Partial<EventOf<'TIMER'>> = {},
+): TicketEvent => {
+  const token = snapshot.context.timers[timer]
+  if (token === undefined) throw new Error(`${timer} is not armed`)
+  return { type: 'TIMER', timer, token, ...extra }
+}
+type EventOf<T extends TicketEvent['type']> = Extract<TicketEvent, { type: T }>
+
+describe('ticket machine: clock timers', () => {
+  it('an SLA warning while the bot triages is recorded once; a second firing is ignored', () => {
+    const triaging = at.triaging()
+    const warning = fire(triaging, 'sla.firstResponse', { phase: 'warning' })
+    const { snapshot, steps } = drive([warning, warning], triaging)
+    expect(stateOf(snapshot)).toBe('triaging')
+    expect(steps[0]!.effects).toEqual([
+      { type: 'slaAlert', params: { metric: 'firstResponse', phase: 'warning' } },
+    ])
+    expect(steps[1]!.changed).toBe(false)
+    expect(snapshot.context.sla.firstResponse).toEqual({ status: 'running', warned: true, breached: false })
+  })
+
+  it('a breach while a draft waits raises the priority and moves the ticket to the named person', () => {
+    const waiting = at.awaiting_approval()
+    const breach = fire(waiting, 'sla.firstResponse', {
+      phase: 'breach',
+      onBreach: { raisePriority: true, reassignTo: 'lead@acme.example' },
+    })
+    const { snapshot, steps } = drive([breach], waiting)
+    expect(stateOf(snapshot)).toBe('awaiting_approval')
+    expect(last(steps).effects).toEqual([
+      { type: 'slaAlert', params: { metric: 'firstResponse', phase: 'breach' } },
+    ])
+    expect(snapshot.context).toMatchObject({ priority: 'high', assignee: 'lead@acme.example' })
+    expect(snapshot.context.sla.firstResponse).toMatchObject({ breached: true, status: 'running' })
+  })
+
+  it('a breach of an escalated ticket notifies without escalation steps when the policy has none', () => {
+    const pending = at.pending()
+    const breach = fire(pending, 'sla.resolution', {
+      phase: 'breach',
+      onBreach: { raisePriority: false, reassignTo: null },
+    })
+    const { snapshot, steps } = drive([breach], pending)
+    expect(stateOf(snapshot)).toBe('pending')
+    expect(last(steps).effects).toEqual([
+      { type: 'slaAlert', params: { metric: 'resolution', phase: 'breach' } },
+    ])
+    expect(snapshot.context.priority).toBe('normal')
+  })
+
+  it('a stale SLA timer (the clock was met) is ignored', () => {
+    const triaging = at.triaging()
+    const breach = fire(triaging, 'sla.firstResponse', { phase: 'breach' })
+    const answered = drive([ev.decided(1, 'auto')], triaging).snapshot
+    expect(drive([breach], answered).steps[0]!.changed).toBe(false)
+  })
+
+  it('the bot answered and the customer went quiet: a reminder, then the ticket resolves itself', () => {
+    const answered = at.bot_handled()
+    const reminded = drive([fire(answered, 'followUpCustomer')], answered)
+    expect(stateOf(reminded.snapshot)).toBe('bot_handled')
+    expect(last(reminded.steps).effects).toEqual([{ type: 'followUp', params: { reason: 'no_reply' } }])
+    const resolved = drive([fire(reminded.snapshot, 'autoResolve')], reminded.snapshot)
+    expect(stateOf(resolved.snapshot)).toBe('resolved')
+  })
+
+  it('a ticket marked pending after an answer still resolves itself when the customer stays silent', () => {
+    const pending = drive([ev.markPending()], at.bot_handled()).snapshot
+    const reminded = drive([fire(pending, 'followUpCustomer')], pending).snapshot
+    expect(stateOf(drive([fire(reminded, 'autoResolve')], reminded).snapshot)).toBe('resolved')
+  })
+
+  it('a person answered and the customer went quiet: reminder and auto-resolve from in_progress', () => {
+    const replied = drive([ev.humanReply()], at.in_progress()).snapshot
+    const reminded = drive([fire(replied, 'followUpCustomer')], replied).snapshot
+    expect(stateOf(reminded)).toBe('in_progress')
+    expect(stateOf(drive([fire(reminded, 'autoResolve')], reminded).snapshot)).toBe('resolved')
+  })
+
+  it('the customer waits for a person: the owner is reminded once', () => {
+    const waiting = drive([ev.customer('m2')], at.in_progress()).snapshot
+    const { snapshot, steps } = drive([fire(waiting, 'followUpOwner')], waiting)
+    expect(stateOf(snapshot)).toBe('in_progress')
+    expect(last(steps).effects).toEqual([
+      { type: 'notify', params: { kind: 'customer_waiting', reason: null } },
+    ])
+    expect(snapshot.context.timers.followUpOwner).toBeUndefined()
+  })
+
+  it('a ticket a person resolved goes back to the bot when its timer fires', () => {
+    const resolved = drive([ev.customer(), ev.takeOver(), ev.resolve()]).snapshot
+    const { snapshot } = drive([fire(resolved, 'backToBot')], resolved)
+    expect(stateOf(snapshot)).toBe('resolved')
+    expect(snapshot.context.owner).toBe('bot')
+    // The next message is the bot's again.
+    expect(stateOf(drive([ev.customer('m5')], snapshot).snapshot)).toBe('triaging')
+  })
+})
+
 describe('ticket machine: graph', () => {
   it('every state is reachable from new with these events', () => {
     const paths = getShortestPaths(ticketMachine, {
@@ -694,6 +809,12 @@ afterAll(() => {
     'new|HAND_BACK|bot_handled',
     'pending|REPLY_FAILED|pending',
     'in_progress|REPLY_FAILED|pending',
+    // No clock runs before the first message; triaging and a waiting draft always owe the customer
+    // an answer, so auto-resolve (which waits on the customer) cannot be current there.
+    'new|TIMER|new',
+    'new|TIMER|resolved',
+    'triaging|TIMER|resolved',
+    'awaiting_approval|TIMER|resolved',
   ])
   expect(missing.filter((t) => !unreachable.has(t))).toEqual([])
 })

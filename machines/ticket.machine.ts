@@ -18,7 +18,41 @@ export const TICKET_MACHINE_VERSION = 1
 export type TicketState = TicketStatus
 export type Owner = TicketOwner
 export type { GateAction }
-export type TimerName = 'autoClose'
+/**
+ * Durable timers. `sla.*` fire twice per token (a warning, then the breach); the follow-ups remind the
+ * customer (then resolve), or the owner when the customer waits; `backToBot` returns a ticket a person
+ * resolved to the bot. Their lengths are tenant settings the host reads when it schedules them.
+ */
+export const TIMER_NAMES = [
+  'autoClose',
+  'followUpCustomer',
+  'autoResolve',
+  'followUpOwner',
+  'backToBot',
+  'sla.firstResponse',
+  'sla.nextResponse',
+  'sla.resolution',
+] as const
+export type TimerName = (typeof TIMER_NAMES)[number]
+export const SLA_METRICS = ['firstResponse', 'nextResponse', 'resolution'] as const
+export type SlaMetric = (typeof SLA_METRICS)[number]
+export type SlaTimerName = `sla.${SlaMetric}`
+
+/** What the machine knows of an SLA clock; due times and business hours are the host's business. */
+export interface SlaClock {
+  status: 'running' | 'paused' | 'met'
+  warned: boolean
+  breached: boolean
+}
+
+/** What a policy says to do on a breach; the host puts it on the breach timer when it schedules it. */
+export interface BreachPlan {
+  raisePriority: boolean
+  reassignTo: string | null
+}
+
+/** Team notifications the ticket itself raises (the host fans them out to people's channels). */
+export type TicketNotice = 'escalation' | 'customer_waiting'
 
 export interface TicketContext {
   ticketId: string
@@ -44,6 +78,8 @@ export interface TicketContext {
   /** Current token per durable timer; a TIMER event with another token is stale. */
   timers: Partial<Record<TimerName, number>>
   timerSeq: number
+  /** Token sequence of the timers machines/ticket-clocks.ts plans. */
+  clockSeq: number
   /** How long a resolved ticket waits before it closes itself (a timer job, not an XState delay). */
   autoCloseSeconds: number
   /** The last reply the channel confirmed delivered. */
@@ -51,6 +87,10 @@ export interface TicketContext {
   /** Tag names (operators and routing rules add them). */
   tags: string[]
   priority: TicketPriority
+  /** SLA clocks by metric (planned by machines/ticket-clocks.ts). */
+  sla: Partial<Record<SlaMetric, SlaClock>>
+  /** Someone (bot or person) has answered the customer at least once. */
+  responded: boolean
 }
 
 export interface TicketInput {
@@ -116,7 +156,14 @@ export type TicketEvent =
   | { type: 'RESOLVE'; by: string }
   | { type: 'REOPEN'; by: string }
   | { type: 'CLOSE'; by: string }
-  | { type: 'TIMER'; timer: TimerName; token: number }
+  | {
+      type: 'TIMER'
+      timer: TimerName
+      token: number
+      /** SLA timers: the warning at a share of the target, or the breach at the target. */
+      phase?: 'warning' | 'breach' | undefined
+      onBreach?: BreachPlan | undefined
+    }
 
 export type TicketEventType = TicketEvent['type']
 type EventOf<T extends TicketEventType> = Extract<TicketEvent, { type: T }>
@@ -147,7 +194,27 @@ export interface TicketEffects {
     by: string | null
     sentMessageId: string | null
   }
-  scheduleTimer: { timer: TimerName; token: number; delaySeconds: number }
+  /** `delaySeconds` null: the length is a tenant setting the host reads (follow-ups, back to bot). */
+  scheduleTimer: { timer: TimerName; token: number; delaySeconds: number | null }
+  /**
+   * An SLA clock starts, pauses, resumes, stops (met) or is re-targeted (priority or urgency changed,
+   * so another policy may apply). The host keeps its due times and schedules warning and breach timers.
+   */
+  slaClock: {
+    metric: SlaMetric
+    op: 'start' | 'pause' | 'resume' | 'stop' | 'retarget'
+    /** The clock's new timer token (start, resume, retarget). */
+    token: number | null
+    priority: TicketPriority
+    urgency: string | null
+  }
+  /** An SLA timer fired for the current clock: record it and tell the team. */
+  slaAlert: { metric: SlaMetric; phase: 'warning' | 'breach' }
+  /** Remind the customer that we are waiting for their reply (the tenant's text or template). */
+  followUp: { reason: 'no_reply' }
+  /** The ticket was resolved or closed: the satisfaction survey goes out (if the tenant wants it). */
+  survey: { by: string | null }
+  notify: { kind: TicketNotice; reason: string | null }
   /** A world-changing tool call, keyed so a replayed effect runs it once. */
   runTool: ProposedToolCall & { idempotencyKey: string }
   addNote: { messageId: string; text: string; by: string }
@@ -173,6 +240,11 @@ export const TICKET_EFFECTS = [
   'addNote',
   'summarize',
   'route',
+  'slaClock',
+  'slaAlert',
+  'followUp',
+  'survey',
+  'notify',
 ] as const satisfies readonly (keyof TicketEffects)[]
 
 export interface MessageTemplate {
@@ -210,6 +282,45 @@ export const ticketMachine = setup({
     addNote: declared<TicketEffects['addNote']>(),
     summarize: declared<TicketEffects['summarize']>(),
     route: declared<TicketEffects['route']>(),
+    slaClock: declared<TicketEffects['slaClock']>(),
+    slaAlert: declared<TicketEffects['slaAlert']>(),
+    followUp: declared<TicketEffects['followUp']>(),
+    survey: declared<TicketEffects['survey']>(),
+    notify: declared<TicketEffects['notify']>(),
+    slaWarned: enqueueActions(({ context, event, enqueue }) => {
+      const metric = slaMetricOf(event)
+      const clock = metric && context.sla[metric]
+      if (!metric || !clock) return
+      enqueue.assign({ sla: { ...context.sla, [metric]: { ...clock, warned: true } } })
+      enqueue({ type: 'slaAlert', params: { metric, phase: 'warning' } })
+    }),
+    // A breach: recorded, the team told, and the policy's escalation applied — the priority goes up
+    // a step and the ticket moves to the person the policy names.
+    slaBreached: enqueueActions(({ context, event, enqueue }) => {
+      const metric = slaMetricOf(event)
+      const clock = metric && context.sla[metric]
+      if (!metric || !clock || event.type !== 'TIMER') return
+      enqueue.assign({ sla: { ...context.sla, [metric]: { ...clock, warned: true, breached: true } } })
+      enqueue({ type: 'slaAlert', params: { metric, phase: 'breach' } })
+      const plan = event.onBreach
+      if (plan?.raisePriority) {
+        const raised =
+          TICKET_PRIORITY_ORDER[Math.min(TICKET_PRIORITY_ORDER.indexOf(context.priority) + 1, 3)]!
+        if (raised !== context.priority) enqueue.assign({ priority: raised })
+      }
+      if (plan?.reassignTo && plan.reassignTo !== context.assignee) {
+        if (context.assignee) {
+          enqueue({ type: 'summarize', params: { reason: 'transfer', by: 'sla', turn: context.turn } })
+        }
+        enqueue.assign({ assignee: plan.reassignTo })
+      }
+    }),
+    remindCustomer: enqueueActions(({ enqueue }) => {
+      enqueue({ type: 'followUp', params: { reason: 'no_reply' } })
+    }),
+    remindOwner: enqueueActions(({ enqueue }) => {
+      enqueue({ type: 'notify', params: { kind: 'customer_waiting', reason: null } })
+    }),
     // The tools an accepted decision proposed, each under a key of its turn and position.
     runProposedTools: enqueueActions(({ event, enqueue }) => {
       if (event.type !== 'AGENT_DECIDED') return
@@ -338,6 +449,39 @@ export const ticketMachine = setup({
       event.type === 'SET_PRIORITY' && event.priority !== context.priority,
     currentAutoCloseTimer: ({ context, event }) =>
       event.type === 'TIMER' && event.timer === 'autoClose' && context.timers.autoClose === event.token,
+    // Every other timer is current only while its token is: the clock planner drops or replaces the
+    // token the moment the timer stops making sense (the customer wrote, the ticket was resolved …).
+    slaWarningDue: ({ context, event }) => {
+      const metric = slaMetricOf(event)
+      return (
+        !!metric &&
+        currentTimer(context, event) &&
+        (event as EventOf<'TIMER'>).phase === 'warning' &&
+        context.sla[metric]?.status === 'running' &&
+        !context.sla[metric]?.warned
+      )
+    },
+    slaBreachDue: ({ context, event }) => {
+      const metric = slaMetricOf(event)
+      return (
+        !!metric &&
+        currentTimer(context, event) &&
+        (event as EventOf<'TIMER'>).phase === 'breach' &&
+        context.sla[metric]?.status === 'running' &&
+        !context.sla[metric]?.breached
+      )
+    },
+    customerFollowUpDue: ({ context, event }) =>
+      isTimer(event, 'followUpCustomer') && currentTimer(context, event) && !context.unanswered,
+    autoResolveDue: ({ context, event }) =>
+      isTimer(event, 'autoResolve') && currentTimer(context, event) && !context.unanswered,
+    ownerFollowUpDue: ({ context, event }) =>
+      isTimer(event, 'followUpOwner') &&
+      currentTimer(context, event) &&
+      context.unanswered &&
+      context.owner === 'human',
+    backToBotDue: ({ context, event }) =>
+      isTimer(event, 'backToBot') && currentTimer(context, event) && context.owner === 'human',
   },
 }).createMachine({
   id: 'ticket',
@@ -363,6 +507,9 @@ export const ticketMachine = setup({
     lastDeliveredMessageId: null,
     tags: [],
     priority: 'normal',
+    sla: {},
+    responded: false,
+    clockSeq: 0,
   }),
   initial: 'new',
   // Operator events valid in every live state; states below refine or override them.
@@ -387,6 +534,18 @@ export const ticketMachine = setup({
     },
     // A reply that could not be delivered after all retries: a human has to look.
     REPLY_FAILED: { guard: 'botOwns', target: '.pending', actions: 'escalate' },
+    TIMER: [
+      { guard: 'slaWarningDue', actions: 'slaWarned' },
+      { guard: 'slaBreachDue', actions: 'slaBreached' },
+      { guard: 'customerFollowUpDue', actions: 'remindCustomer' },
+      // The customer never came back after the reminder: resolved by the system.
+      {
+        guard: 'autoResolveDue',
+        target: '.resolved',
+        actions: [...dropPendingDraft(), assign({ pendingTurn: null })],
+      },
+      { guard: 'ownerFollowUpDue', actions: 'remindOwner' },
+    ],
   },
   states: {
     new: {
@@ -487,7 +646,11 @@ export const ticketMachine = setup({
         // A human's follow-up on a resolved ticket does not reopen it.
         HUMAN_REPLY: { actions: humanReply() },
         RESOLVE: {},
-        TIMER: { guard: 'currentAutoCloseTimer', target: 'closed' },
+        TIMER: [
+          { guard: 'currentAutoCloseTimer', target: 'closed' },
+          // A person closed the conversation a while ago: the bot answers whatever comes next.
+          { guard: 'backToBotDue', actions: 'toBot' },
+        ],
       },
     },
     closed: {
@@ -651,6 +814,21 @@ function handBack() {
     },
     { guard: 'humanOwns', target: 'bot_handled', actions: 'toBot' },
   ] as const
+}
+
+const TICKET_PRIORITY_ORDER = ['low', 'normal', 'high', 'urgent'] as const satisfies readonly TicketPriority[]
+
+function isTimer(event: TicketEvent, timer: TimerName): boolean {
+  return event.type === 'TIMER' && event.timer === timer
+}
+
+function currentTimer(context: TicketContext, event: TicketEvent): boolean {
+  return event.type === 'TIMER' && context.timers[event.timer] === event.token
+}
+
+function slaMetricOf(event: TicketEvent): SlaMetric | null {
+  if (event.type !== 'TIMER' || !event.timer.startsWith('sla.')) return null
+  return event.timer.slice(4) as SlaMetric
 }
 
 function escalationReason(event: TicketEvent): string {

@@ -15,6 +15,8 @@ const flag = (fallback: boolean) =>
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
+  /** Where people reach this deployment: the links in notifications and survey emails. */
+  ATLAS_PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string')
@@ -77,6 +79,8 @@ export interface Config {
   role: Role
   port: number
   host: string
+  /** Links in notifications and survey emails start here (ATLAS_PUBLIC_URL, else http://localhost:PORT). */
+  publicUrl: string
   databaseUrl: string | undefined
   dataDir: string
   /** Where the trained local model is cached (default: `<dataDir>/models`). */
@@ -133,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined>, role: Role =
     role,
     port: e.PORT,
     host: e.HOST,
+    publicUrl: (e.ATLAS_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     databaseUrl: e.DATABASE_URL,
     dataDir: e.ATLAS_DATA_DIR,
     modelCacheDir: e.ATLAS_MODEL_CACHE_DIR ?? join(e.ATLAS_DATA_DIR, 'models'),

@@ -38,6 +38,8 @@ export const users = pgTable(
     expertise: jsonb().$type<string[]>().notNull().default([]),
     /** Most open tickets auto-assignment gives this person at once (0: no limit). */
     capacity: integer().notNull().default(0),
+    /** Which notifications reach this person, and how (validated when read: server/notifications/preferences.ts). */
+    notificationPreferences: jsonb().$type<Record<string, unknown>>().notNull().default({}),
     createdAt: createdAt(),
     lastSeenAt: timestamp({ withTimezone: true }),
     /** A removed teammate keeps their history in the audit trail but can no longer sign in. */

@@ -10,6 +10,15 @@ export interface TenantSettings {
   agentGates?: unknown
   /** Model provider per agent: { default: 'local', agents: { loot: 'openai' } } (see agents/providers.ts). */
   models?: unknown
+  // Customer success, each validated when read (server/customer-success/settings.ts): SLA policies and
+  // follow-ups, the satisfaction survey, health weights, churn save plays, notifications, back-to-bot.
+  sla?: unknown
+  csat?: unknown
+  health?: unknown
+  churn?: unknown
+  notifications?: unknown
+  knowledgeGaps?: unknown
+  backToBot?: unknown
 }
 
 export const tenants = pgTable('tenants', {

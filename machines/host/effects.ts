@@ -6,6 +6,7 @@ import type { Tx } from '../../drizzle/database.ts'
 import { messages } from '../../drizzle/schema/conversations.ts'
 import { agentDecisions, drafts, tickets } from '../../drizzle/schema/tickets.ts'
 import type { TicketEffect, TicketEffects } from '../ticket.machine.ts'
+import type { CustomerSuccessEffects, EffectTicket } from './customer-success-effects.ts'
 import type { Outbox } from './outbox.ts'
 import type { ToolRunner } from './tool-runner.ts'
 
@@ -13,8 +14,10 @@ export interface EffectScope {
   tx: Tx
   outbox: Outbox
   tools: ToolRunner
-  ticket: { id: string; tenantId: string; conversationId: string; contactId: string }
+  ticket: EffectTicket
   channelId: string
+  now: Date
+  success: CustomerSuccessEffects
 }
 
 type Runner<K extends keyof TicketEffects> = (scope: EffectScope, params: TicketEffects[K]) => Promise<void>
@@ -111,9 +114,23 @@ const runners: { [K in keyof TicketEffects]: Runner<K> } = {
       .where(and(eq(drafts.id, draftId), eq(drafts.status, 'pending')))
   },
 
-  async scheduleTimer({ tx, outbox, ticket }, { timer, token, delaySeconds }) {
-    await outbox.timer(tx, { ticketId: ticket.id, timer, token }, delaySeconds)
+  async scheduleTimer(scope, { timer, token, delaySeconds }) {
+    const { tx, outbox, ticket, success } = scope
+    const seconds = delaySeconds ?? (await success.timerDelay(scope, timer))
+    // Turned off by the tenant: the token stays, but no job will ever present it.
+    if (seconds === null) return
+    await outbox.timer(
+      tx,
+      { ticketId: ticket.id, timer, token },
+      new Date(scope.now.getTime() + seconds * 1000),
+    )
   },
+
+  slaClock: (scope, params) => scope.success.slaClock(scope, params),
+  slaAlert: (scope, params) => scope.success.slaAlert(scope, params),
+  followUp: (scope, params) => scope.success.followUp(scope, params),
+  survey: (scope, params) => scope.success.survey(scope, params),
+  notify: (scope, params) => scope.success.notify(scope, params),
 
   async addNote({ tx, ticket, channelId }, { messageId, text, by }) {
     await tx

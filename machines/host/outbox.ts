@@ -1,7 +1,7 @@
 // The jobs the host asks for, as an interface: the runtime binds them to pg-boss queues. Each call
 // runs inside the caller's transaction, so a job exists exactly when the data it belongs to commits.
 import type { Tx } from '../../drizzle/database.ts'
-import type { TimerName } from '../ticket.machine.ts'
+import type { BreachPlan, TimerName } from '../ticket.machine.ts'
 
 export interface AgentTurnJob {
   ticketId: string
@@ -18,6 +18,9 @@ export interface TimerJob {
   ticketId: string
   timer: TimerName
   token: number
+  /** SLA timers: which of the two (warning, breach), and what the policy does on a breach. */
+  phase?: 'warning' | 'breach'
+  onBreach?: BreachPlan
 }
 
 export interface InboundJob {
@@ -58,7 +61,8 @@ export interface Outbox {
   inbound(tx: Tx, job: InboundJob): Promise<void>
   agentTurn(tx: Tx, job: AgentTurnJob): Promise<void>
   delivery(tx: Tx, job: DeliveryJob): Promise<void>
-  timer(tx: Tx, job: TimerJob, delaySeconds: number): Promise<void>
+  /** Fires at `at` (the host's clock decides it, so simulated time in tests moves timers too). */
+  timer(tx: Tx, job: TimerJob, at: Date): Promise<void>
   media(tx: Tx, job: MediaJob): Promise<void>
   /** Check, when the window should close, that it did: then the conversation moves to Expired. */
   window(tx: Tx, job: WindowJob): Promise<void>

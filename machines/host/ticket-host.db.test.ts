@@ -123,7 +123,8 @@ describe(`ticket host (${testDatabaseKind})`, () => {
       actorId: 'c-1',
       outcome: 'applied',
       before: null,
-      effects: ['startTurn'],
+      // The first message starts the first-response and resolution SLA clocks too.
+      effects: ['startTurn', 'slaClock', 'slaClock'],
     })
     expect(event!.after).toMatchObject({ status: 'triaging', owner: 'bot' })
 
@@ -143,7 +144,9 @@ describe(`ticket host (${testDatabaseKind})`, () => {
     expect(result).toMatchObject({
       outcome: 'applied',
       state: 'bot_handled',
-      effects: ['recordDecision', 'queueReply'],
+      // The reply meets the first response, pauses resolution (waiting on the customer) and arms the
+      // customer follow-up.
+      effects: ['recordDecision', 'queueReply', 'slaClock', 'slaClock', 'scheduleTimer'],
     })
 
     const [reply] = await database.db.select().from(messages).where(eq(messages.id, replyId))

@@ -25,6 +25,7 @@ import {
   type TicketEvent,
   type TicketState,
 } from '../ticket.machine.ts'
+import { type CustomerSuccessEffects, noCustomerSuccess } from './customer-success-effects.ts'
 import { runEffect } from './effects.ts'
 import { KeyedQueue } from './keyed-queue.ts'
 import type { Outbox } from './outbox.ts'
@@ -67,6 +68,10 @@ export interface TicketHostOptions {
   tools?: ToolRunner
   /** Seconds a resolved ticket waits before it closes itself. */
   autoCloseSeconds?: number
+  /** SLA clocks, follow-ups, the survey and team notices (server/customer-success). */
+  customerSuccess?: CustomerSuccessEffects
+  /** What time it is; tests simulate time by passing their own clock. */
+  clock?: () => Date
 }
 
 type TicketRow = typeof tickets.$inferSelect
@@ -76,6 +81,8 @@ export class TicketHost {
   readonly #outbox: Outbox
   readonly #tools: ToolRunner
   readonly #autoCloseSeconds: number | undefined
+  readonly #success: CustomerSuccessEffects
+  readonly #clock: () => Date
   readonly #queue = new KeyedQueue()
 
   constructor(options: TicketHostOptions) {
@@ -83,6 +90,13 @@ export class TicketHost {
     this.#outbox = options.outbox
     this.#tools = options.tools ?? noTools
     this.#autoCloseSeconds = options.autoCloseSeconds
+    this.#success = options.customerSuccess ?? noCustomerSuccess
+    this.#clock = options.clock ?? (() => new Date())
+  }
+
+  /** The host's clock (the time SLA due times and timers are computed from). */
+  now(): Date {
+    return this.#clock()
   }
 
   /** Applies one event to one ticket. */
@@ -223,7 +237,10 @@ export class TicketHost {
         contactId: ticket.contactId,
       },
       channelId: await channelOf(tx, ticket.conversationId),
+      now: this.#clock(),
+      success: this.#success,
     }
+    if (opened) await this.#success.ticketOpened(scope)
     for (const effect of step.effects) await runEffect(scope, effect)
 
     await tx

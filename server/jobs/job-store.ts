@@ -96,11 +96,11 @@ function createOutbox(boss: PgBoss, database: Database): Outbox {
         // One check per conversation and closing time, however many messages refreshed it.
         singletonKey: `${job.conversationId}:${job.expiresAt}`,
       }),
-    timer: (tx, job, delaySeconds) =>
+    timer: (tx, job, at) =>
       send(tx, QUEUES.timer, job, {
-        startAfter: Math.max(0, Math.round(delaySeconds)),
-        // One pending job per ticket timer and token, however often the effect is replayed.
-        singletonKey: `${job.ticketId}:${job.timer}:${job.token}`,
+        startAfter: at,
+        // One pending job per ticket timer, token and phase, however often the effect is replayed.
+        singletonKey: `${job.ticketId}:${job.timer}:${job.token}${job.phase ? `:${job.phase}` : ''}`,
       }),
   }
 }

@@ -15,6 +15,14 @@ export const QUEUES = {
   media: 'atlas.media',
   summary: 'atlas.summary',
   route: 'atlas.route',
+  // Customer success (server/customer-success): team notifications, the satisfaction survey, health
+  // scores (on events and nightly), churn save-play steps and the weekly knowledge-gap digest.
+  notify: 'atlas.notify',
+  csat: 'atlas.csat',
+  health: 'atlas.health',
+  healthNightly: 'atlas.health-nightly',
+  saveStep: 'atlas.save-step',
+  gapDigest: 'atlas.gap-digest',
 } as const
 
 export type QueueKey = keyof typeof QUEUES
@@ -69,6 +77,21 @@ export const QUEUE_OPTIONS: Record<QueueKey, Omit<Queue, 'name'>> = {
   },
   summary: { retryLimit: 3, retryDelay: 2, retryBackoff: true, expireInSeconds: 120, heartbeatSeconds: 10 },
   route: { retryLimit: 5, retryDelay: 2, retryBackoff: true, expireInSeconds: 60, heartbeatSeconds: 10 },
+  // A mail server or webhook receiver may be down for a while: back off up to 10 minutes.
+  notify: {
+    retryLimit: 8,
+    retryDelay: 5,
+    retryBackoff: true,
+    retryDelayMax: 600,
+    expireInSeconds: 60,
+    heartbeatSeconds: 10,
+  },
+  csat: { retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 60, heartbeatSeconds: 10 },
+  // `short`: one queued recomputation per customer, however many events arrive before it runs.
+  health: { policy: 'short', retryLimit: 3, retryDelay: 5, expireInSeconds: 120, heartbeatSeconds: 10 },
+  healthNightly: { retryLimit: 3, retryDelay: 60, expireInSeconds: 1800, heartbeatSeconds: 10 },
+  saveStep: { retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 120, heartbeatSeconds: 10 },
+  gapDigest: { retryLimit: 3, retryDelay: 60, expireInSeconds: 600, heartbeatSeconds: 10 },
   // `short`: at most one queued job per tenant, so a burst of corrections trains once.
   retrain: { policy: 'short', retryLimit: 3, retryDelay: 30, expireInSeconds: 600, heartbeatSeconds: 10 },
 }

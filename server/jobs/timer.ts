@@ -4,11 +4,15 @@ import type { JobContext, JobHandler } from './context.ts'
 
 export function timerHandler({ host }: JobContext): JobHandler<TimerJob> {
   return async (job) => {
-    const { ticketId, timer, token } = job.data
+    const { ticketId, timer, token, phase, onBreach } = job.data
     await host.dispatch(
       ticketId,
-      { type: 'TIMER', timer, token },
-      { actor: { kind: 'system', id: 'timer' }, idempotencyKey: `timer:${timer}:${token}` },
+      { type: 'TIMER', timer, token, ...(phase ? { phase } : {}), ...(onBreach ? { onBreach } : {}) },
+      {
+        actor: { kind: 'system', id: 'timer' },
+        // The same timer firing twice (two workers, a redelivered job) applies once.
+        idempotencyKey: `timer:${timer}:${token}${phase ? `:${phase}` : ''}`,
+      },
     )
   }
 }
