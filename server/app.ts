@@ -14,6 +14,7 @@ import { authRoutes } from './routes/auth.ts'
 import { channelRoutes } from './routes/channels.ts'
 import { contactRoutes } from './routes/contacts.ts'
 import { conversationRoutes } from './routes/conversations.ts'
+import { customerSuccessRoutes, ticketSlaRoutes } from './routes/customer-success.ts'
 import { eventRoutes } from './routes/events.ts'
 import { libraryRoutes } from './routes/library.ts'
 import { satisfactionRoutes } from './routes/satisfaction.ts'
@@ -30,7 +31,7 @@ const DEMO_PAGE = readFileSync(fileURLToPath(new URL('./widget/demo.html', impor
 export function createApp(
   runtime: Pick<
     Runtime,
-    'database' | 'jobs' | 'host' | 'logger' | 'events' | 'storage' | 'assist' | 'config'
+    'database' | 'jobs' | 'host' | 'logger' | 'events' | 'storage' | 'assist' | 'config' | 'success'
   >,
 ) {
   const app = new Hono()
@@ -93,5 +94,20 @@ export function createApp(
   app.route('/v1/tickets', assistRoutes(runtime))
   // A customer's CSAT answer for a ticket (/v1/tickets/:ticket/satisfaction), behind the same auth.
   app.route('/v1/tickets', satisfactionRoutes(runtime))
+  app.route('/v1/tickets', ticketSlaRoutes(runtime))
+  // Customer success: product events, health, churn risks, notifications and their preferences.
+  const success = customerSuccessRoutes(runtime)
+  for (const path of [
+    'product-events',
+    'customer-health',
+    'churn-risks',
+    'churn-report',
+    'notifications',
+    'notification-preferences',
+  ]) {
+    app.use(`/v1/${path}`, auth)
+    app.use(`/v1/${path}/*`, auth)
+  }
+  app.route('/v1', success)
   return app
 }

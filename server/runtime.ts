@@ -19,6 +19,8 @@ import type { AnyTool } from '../tools/define-tool.ts'
 import { BUILTIN_TOOLS } from '../tools/index.ts'
 import type { Config } from './config.ts'
 import { ConversationEvents } from './conversation-events.ts'
+import { createSuccessJobs, type SuccessJobs } from './customer-success/jobs.ts'
+import { createTicketCustomerSuccess } from './customer-success/ticket-effects.ts'
 import { type DemoTenant, findDemoTenant, seedDemoTenant } from './demo/seed.ts'
 import { type JobStore, recoverOrphanedJobs, startJobStore } from './jobs/job-store.ts'
 import { startWorkers } from './jobs/workers.ts'
@@ -39,6 +41,8 @@ export interface Runtime {
   readonly storage: FileStorage
   /** AI assist for operators (summaries, reply suggestions): local, or openai when configured. */
   readonly assist: Assist
+  /** Customer-success jobs (notifications, surveys, health, save plays, digests). */
+  readonly success: SuccessJobs
   stop(): Promise<void>
 }
 
@@ -54,6 +58,8 @@ export interface RuntimeOverrides {
   /** Agents besides Atlas and Loot (defined with defineAgent), and the tools they propose. */
   agents?: readonly AgentDefinition[] | undefined
   tools?: readonly AnyTool[] | undefined
+  /** The host's clock (tests simulate time with it: SLA due times and timers follow it). */
+  clock?: () => Date
 }
 
 export async function startRuntime(
@@ -85,11 +91,14 @@ export async function startRuntime(
       choiceFor: (tenantId) => tenantModelChoice(database.db, tenantId, logger),
       logger,
     })
+    const success = createSuccessJobs(jobs.boss, database)
     const host = new TicketHost({
       database,
       outbox: jobs.outbox,
       tools: createToolRunner(tools),
       autoCloseSeconds: config.autoCloseSeconds,
+      customerSuccess: createTicketCustomerSuccess({ jobs: success, publicUrl: config.publicUrl, logger }),
+      ...(overrides.clock ? { clock: overrides.clock } : {}),
     })
     // The process that serves HTTP seeds the demo tenant and owns its key; a worker never does, so
     // two processes starting together cannot install two different demo keys.
@@ -139,6 +148,7 @@ export async function startRuntime(
           storage,
           transcription: config.transcription,
           assist,
+          success: { jobs: success, publicUrl: config.publicUrl },
         },
       )
     }
@@ -148,6 +158,7 @@ export async function startRuntime(
       events,
       storage,
       assist,
+      success,
       config,
       database,
       jobs: jobStore,

@@ -34,6 +34,8 @@ export async function startTestRuntime(
     env?: Record<string, string>
     agents?: AtlasConfig['agents']
     tools?: AtlasConfig['tools']
+    /** A simulated clock for the ticket host (SLA due times and timers). */
+    clock?: () => Date
   } = {},
 ): Promise<TestRuntime> {
   const testDatabase = await createTestDatabase()
@@ -48,6 +50,7 @@ export async function startTestRuntime(
     model: options.model ?? testModel(),
     agents: options.agents,
     tools: options.tools,
+    ...(options.clock ? { clock: options.clock } : {}),
   })
   const app = createApp(runtime)
   return {

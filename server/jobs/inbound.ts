@@ -2,13 +2,25 @@
 import { eq } from 'drizzle-orm'
 import { messages } from '../../drizzle/schema/conversations.ts'
 import type { InboundJob } from '../../machines/host/outbox.ts'
+import { type ChurnDeps, openChurnRisk } from '../customer-success/churn.ts'
+import { messageSignals } from '../customer-success/churn-signals.ts'
+import { readCustomerSuccessSettings } from '../customer-success/settings.ts'
 import type { JobContext, JobHandler } from './context.ts'
 
-export function inboundHandler({ database, host, logger }: JobContext): JobHandler<InboundJob> {
+export function inboundHandler(
+  { database, host, logger }: JobContext,
+  success?: ChurnDeps,
+): JobHandler<InboundJob> {
   return async (job) => {
     const { conversationId, messageId } = job.data
     const [message] = await database.db
-      .select({ ticketId: messages.ticketId, contactId: messages.authorRef, metadata: messages.metadata })
+      .select({
+        ticketId: messages.ticketId,
+        contactId: messages.authorRef,
+        metadata: messages.metadata,
+        body: messages.body,
+        tenantId: messages.tenantId,
+      })
       .from(messages)
       .where(eq(messages.id, messageId))
     if (!message) {
@@ -24,6 +36,23 @@ export function inboundHandler({ database, host, logger }: JobContext): JobHandl
         idempotencyKey: `message:${messageId}`,
         within: async (tx, result) => {
           await tx.update(messages).set({ ticketId: result.ticketId }).where(eq(messages.id, messageId))
+          if (!success || !message.contactId) return
+          // What the customer says moves their health score, and may be a churn signal.
+          await success.jobs.health(tx, { tenantId: message.tenantId, contactId: message.contactId })
+          const settings = await readCustomerSuccessSettings(tx, message.tenantId, logger)
+          const signals = settings.churn.enabled
+            ? messageSignals(message.body, { competitors: settings.churn.competitors })
+            : []
+          if (signals.length > 0) {
+            await openChurnRisk(tx, success, {
+              tenantId: message.tenantId,
+              contactId: message.contactId,
+              signals,
+              healthScore: null,
+              now: host.now(),
+              ticketId: result.ticketId,
+            })
+          }
         },
       },
     )

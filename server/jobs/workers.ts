@@ -15,6 +15,11 @@ import type {
 } from '../../machines/host/outbox.ts'
 import type { AnyTool } from '../../tools/define-tool.ts'
 import type { Config } from '../config.ts'
+import type { ChurnDeps } from '../customer-success/churn.ts'
+import { saveStepHandler } from '../customer-success/churn.ts'
+import { healthHandler, healthNightlyHandler } from '../customer-success/health.ts'
+import type { HealthJob, NotifyJob, SaveStepJob } from '../customer-success/jobs.ts'
+import { notifyHandler } from '../notifications/notification-job.ts'
 import type { FileStorage } from '../storage/file-storage.ts'
 import { agentTurnHandler, type TurnAgent } from './agent-turn.ts'
 import type { JobContext, JobHandler } from './context.ts'
@@ -40,6 +45,8 @@ export interface WorkerOptions {
   transcription: Config['transcription']
   /** AI assist: writes the summaries asked for on the summary queue. */
   assist: Assist
+  /** Customer success: its job queue and the public URL its links start with. */
+  success: ChurnDeps
 }
 
 export async function startWorkers(boss: PgBoss, context: JobContext, options: WorkerOptions): Promise<void> {
@@ -64,7 +71,7 @@ export async function startWorkers(boss: PgBoss, context: JobContext, options: W
       }
     })
   }
-  await work<InboundJob>(QUEUES.inbound, inboundHandler(context))
+  await work<InboundJob>(QUEUES.inbound, inboundHandler(context, options.success))
   await work<AgentTurnJob>(QUEUES.agentTurn, agentTurnHandler(context, options.agent, options.tools))
   await work<DeliveryJob>(QUEUES.delivery, deliveryHandler(context))
   await work<TimerJob>(QUEUES.timer, timerHandler(context))
@@ -73,5 +80,11 @@ export async function startWorkers(boss: PgBoss, context: JobContext, options: W
   await work<MediaJob>(QUEUES.media, mediaHandler(context, options.storage, options.transcription))
   await work<RouteJob>(QUEUES.route, routeHandler(context))
   await work<SummaryJob>(QUEUES.summary, summaryHandler(context, options.assist))
+  await work<NotifyJob>(QUEUES.notify, notifyHandler(context))
+  await work<HealthJob>(QUEUES.health, healthHandler(context, options.success))
+  await work<object>(QUEUES.healthNightly, healthNightlyHandler(context, options.success))
+  await work<SaveStepJob>(QUEUES.saveStep, saveStepHandler(context, options.success))
   await work<object>(DEAD_LETTER_QUEUE, deadLetterHandler(context))
+  // Cron runs through pg-boss: one firing per schedule however many workers are up.
+  await boss.schedule(QUEUES.healthNightly, '15 3 * * *', {}, { tz: 'UTC' })
 }
