@@ -168,6 +168,61 @@ export const OPERATIONS: Operations = {
       body: obj({ score: { type: 'integer', minimum: 1, maximum: 5 }, comment: str() }, ['score']),
     },
   },
+  '/v1/tickets/{ticket}/sla': {
+    get: { summary: "The ticket's SLA clocks: policy, status, due and warning times", access: 'operator' },
+  },
+  '/v1/product-events': {
+    post: {
+      summary:
+        'Product events from your app (login, feature_used, seats) for health scores; one or {events: [...]}',
+      access: 'operator',
+      body: obj(
+        {
+          type: str(),
+          contactId: str(),
+          email: str(),
+          name: str(),
+          value: { type: 'number' },
+          occurredAt: str(),
+          id: str(),
+        },
+        ['type'],
+      ),
+    },
+  },
+  '/v1/customer-health/{contact}': {
+    get: {
+      summary: "The customer's current health score, its components and reasons, and its history",
+      access: 'operator',
+    },
+  },
+  '/v1/churn-risks': {
+    get: { summary: 'Churn risks with their signals and save-play steps', access: 'operator' },
+  },
+  '/v1/churn-risks/{risk}/outcome': {
+    post: {
+      summary: "Record a save play's outcome: saved or churned",
+      access: 'operator',
+      body: obj({ outcome: str(), note: str() }, ['outcome']),
+    },
+  },
+  '/v1/churn-report': {
+    get: { summary: 'Churn risks opened, saved and churned, and the save rate', access: 'operator' },
+  },
+  '/v1/notifications': {
+    get: { summary: "The signed-in person's notifications (?unread=true)", access: 'operator' },
+  },
+  '/v1/notifications/read': {
+    post: { summary: 'Mark notifications read', access: 'operator', body: obj({ ids: {} }, ['ids']) },
+  },
+  '/v1/notification-preferences': {
+    get: { summary: 'Which notifications reach you, and how', access: 'operator' },
+    put: {
+      summary: 'Set your notification channels per kind, WhatsApp number and webhook',
+      access: 'operator',
+      body: obj({}, []),
+    },
+  },
   '/v1/tickets/{ticket}/assist/summary': {
     get: { summary: 'The latest AI summary of the conversation, or null', access: 'operator' },
     post: { summary: 'Write an AI summary now (409 with fewer than 5 messages)', access: 'operator' },
