@@ -20,95 +20,16 @@ import {
   type TimerName,
   ticketMachine,
 } from './ticket.machine.ts'
+import { type EventOf, ev as events } from './ticket-events.fixture.ts'
 
 const covered = new Set<string>()
 
-const citation = {
-  documentId: 'd1',
-  passageId: 'p1',
-  slug: 'reset-password',
-  title: 'Reset your password',
-  heading: 'Reset it by email',
-  url: null,
-}
-
+// The shared builders, with this suite's shorthands: a reply flag, and the auto-close timer.
 const ev = {
-  customer: (messageId = 'm1'): TicketEvent => ({ type: 'CUSTOMER_MESSAGE', messageId }),
-  decided: (
-    turn: number,
-    action: 'auto' | 'review' | 'escalate',
-    withReply = action !== 'escalate',
-  ): TicketEvent => ({
-    type: 'AGENT_DECIDED',
-    turn,
-    decisionId: `dec-${turn}`,
-    agent: 'atlas',
-    action,
-    confidence: action === 'auto' ? 0.93 : action === 'review' ? 0.6 : 0.2,
-    reason: action === 'escalate' ? 'restricted_action:refund' : 'answered_from_library',
-    category: 'how_to',
-    intent: 'support',
-    urgency: 'normal',
-    reply: withReply ? { messageId: `out-${turn}`, body: 'Here is how.', citations: [citation] } : null,
-    draftId: action === 'review' && withReply ? `draft-${turn}` : null,
-    model: 'local',
-    latencyMs: 3,
-    scores: {},
-    memory: {},
-    toolCalls: [],
-  }),
-  failed: (turn: number): TicketEvent => ({ type: 'AGENT_FAILED', turn, error: 'model timeout' }),
-  approve: (draftId: string): TicketEvent => ({
-    type: 'DRAFT_APPROVE',
-    draftId,
-    messageId: 'out-a',
-    by: 'op-1',
-  }),
-  send: (draftId: string): TicketEvent => ({
-    type: 'DRAFT_SEND',
-    draftId,
-    messageId: 'out-s',
-    text: 'Edited',
-    by: 'op-1',
-  }),
-  reject: (draftId: string): TicketEvent => ({
-    type: 'DRAFT_REJECT',
-    draftId,
-    by: 'op-1',
-    reason: 'wrong article',
-  }),
-  humanReply: (messageId = 'out-h'): TicketEvent => ({
-    type: 'HUMAN_REPLY',
-    messageId,
-    text: 'Hi, Sam here',
-    by: 'op-2',
-  }),
-  takeOver: (by = 'op-1'): TicketEvent => ({ type: 'TAKE_OVER', by }),
-  handBack: (): TicketEvent => ({ type: 'HAND_BACK', by: 'op-1' }),
-  assign: (assignee: string | null = 'op-3'): TicketEvent => ({ type: 'ASSIGN', assignee, by: 'op-1' }),
-  markPending: (): TicketEvent => ({ type: 'MARK_PENDING', by: 'op-1', reason: 'needs billing' }),
-  resolve: (): TicketEvent => ({ type: 'RESOLVE', by: 'op-1' }),
-  reopen: (): TicketEvent => ({ type: 'REOPEN', by: 'op-4' }),
-  close: (): TicketEvent => ({ type: 'CLOSE', by: 'op-1' }),
-  delivered: (messageId = 'out-1'): TicketEvent => ({ type: 'REPLY_DELIVERED', messageId }),
-  deliveryFailed: (messageId = 'out-1'): TicketEvent => ({
-    type: 'REPLY_FAILED',
-    messageId,
-    error: '503 from channel',
-  }),
-  timer: (token: number): TicketEvent => ({ type: 'TIMER', timer: 'autoClose', token }),
-  tag: (add: string[], remove: string[] = []): TicketEvent => ({ type: 'TAG', add, remove, by: 'op-1' }),
-  priority: (priority: 'low' | 'normal' | 'high' | 'urgent'): TicketEvent => ({
-    type: 'SET_PRIORITY',
-    priority,
-    by: 'op-1',
-  }),
-  note: (messageId = 'note-1'): TicketEvent => ({
-    type: 'NOTE',
-    messageId,
-    text: 'Checked billing',
-    by: 'op-2',
-  }),
+  ...events,
+  decided: (turn: number, action: 'auto' | 'review' | 'escalate', withReply = action !== 'escalate') =>
+    events.decided(turn, action, { withReply }),
+  timer: (token: number): TicketEvent => events.timer('autoClose', token),
 }
 
 /** What the clock planner adds (machines/ticket-clocks.test.ts tests those); these tests see the rest. */
@@ -668,7 +589,6 @@ const fire = (
   if (token === undefined) throw new Error(`${timer} is not armed`)
   return { type: 'TIMER', timer, token, ...extra }
 }
-type EventOf<T extends TicketEvent['type']> = Extract<TicketEvent, { type: T }>
 
 describe('ticket machine: clock timers', () => {
   it('an SLA warning while the bot triages is recorded once; a second firing is ignored', () => {

@@ -1,7 +1,7 @@
 // Replies by email through SMTP (nodemailer). Our own Message-ID `<{message.id}@{domain of from}>`
 // makes a resend after a crash the same message (mail clients collapse duplicates by Message-ID) and
 // lets the customer's reply thread back to it; In-Reply-To and References continue the thread.
-import { createTransport } from 'nodemailer'
+import { createTransport, type Transporter } from 'nodemailer'
 import { providerError } from '../shared/provider-error.ts'
 import { withSources } from '../shared/text.ts'
 import type { OutboundMessage, SendResult } from '../types.ts'
@@ -43,6 +43,15 @@ export async function sendEmailMessage(
 ): Promise<SendResult> {
   const config = emailSendConfig(channelConfig)
   const mail = composeEmail(message, config)
+  await sendMail(config, mail)
+  return { providerMessageId: normalizeMessageId(mail.messageId) }
+}
+
+/**
+ * Sends one mail through the configured SMTP server. Failures become provider errors that say whether
+ * another attempt may succeed; team notifications (server/notifications) send through here too.
+ */
+export async function sendMail(config: EmailSendConfig, mail: Parameters<Transporter['sendMail']>[0]) {
   const timeouts = {
     connectionTimeout: config.timeoutMs,
     greetingTimeout: config.timeoutMs,
@@ -61,7 +70,6 @@ export async function sendEmailMessage(
   } finally {
     transport.close()
   }
-  return { providerMessageId: normalizeMessageId(mail.messageId) }
 }
 
 function subjectFor(subject: string | undefined, fallback: string): string {

@@ -72,3 +72,30 @@ export async function queueBotMessage(tx: Tx, outbox: Outbox, message: BotMessag
   await outbox.delivery(tx, { ticketId: message.ticketId, messageId: id })
   return { messageId: id, channel: conversation.kind }
 }
+
+/** A note for the team on a ticket (never sent to the customer), written by the desk itself. */
+export async function addInternalNote(
+  tx: Tx,
+  note: { tenantId: string; ticketId: string; conversationId: string; text: string; authorRef: string },
+): Promise<void> {
+  const [conversation] = await tx
+    .select({ channelId: conversations.channelId })
+    .from(conversations)
+    .where(eq(conversations.id, note.conversationId))
+  if (!conversation) return
+  const id = randomUUID()
+  await tx.insert(messages).values({
+    id,
+    tenantId: note.tenantId,
+    conversationId: note.conversationId,
+    channelId: conversation.channelId,
+    ticketId: note.ticketId,
+    direction: 'internal',
+    author: 'bot',
+    authorRef: note.authorRef,
+    body: note.text,
+    kind: 'note',
+    idempotencyKey: `${note.ticketId}:note:${id}`,
+    deliveryStatus: 'received',
+  })
+}

@@ -7,11 +7,11 @@ import { and, desc, eq } from 'drizzle-orm'
 import { AtlasError } from '../../common/errors.ts'
 import type { Executor, Tx } from '../../drizzle/database.ts'
 import { contacts } from '../../drizzle/schema/contacts.ts'
-import { messages } from '../../drizzle/schema/conversations.ts'
 import { type ChurnSignalRecord, churnRisks, savePlaySteps } from '../../drizzle/schema/customer-success.ts'
 import { tickets } from '../../drizzle/schema/tickets.ts'
 import type { JobContext, JobHandler } from '../jobs/context.ts'
 import { notifyTeam } from '../notifications/notify.ts'
+import { addInternalNote } from './bot-message.ts'
 import type { ChurnSignal } from './churn-signals.ts'
 import type { SaveStepJob, SuccessJobs } from './jobs.ts'
 import { readCustomerSuccessSettings } from './settings.ts'
@@ -123,10 +123,10 @@ export function saveStepHandler(context: JobContext, deps: ChurnDeps): JobHandle
         .from(savePlaySteps)
         .where(eq(savePlaySteps.id, job.data.stepId))
         .for('update')
-      if (!step || step.status !== 'scheduled') return
+      if (step?.status !== 'scheduled') return
       const [risk] = await tx.select().from(churnRisks).where(eq(churnRisks.id, step.riskId))
       const now = context.host.now()
-      if (!risk || risk.status !== 'open') {
+      if (risk?.status !== 'open') {
         await tx
           .update(savePlaySteps)
           .set({
@@ -241,26 +241,12 @@ async function leaveNoteOnLatestTicket(tx: Tx, tenantId: string, contactId: stri
     .orderBy(desc(tickets.createdAt))
     .limit(1)
   if (!ticket) return null
-  const [any] = await tx
-    .select({ channelId: messages.channelId })
-    .from(messages)
-    .where(eq(messages.conversationId, ticket.conversationId))
-    .limit(1)
-  if (!any) return null
-  const id = crypto.randomUUID()
-  await tx.insert(messages).values({
-    id,
+  await addInternalNote(tx, {
     tenantId,
-    conversationId: ticket.conversationId,
-    channelId: any.channelId,
     ticketId: ticket.id,
-    direction: 'internal',
-    author: 'bot',
+    conversationId: ticket.conversationId,
+    text,
     authorRef: 'save-play',
-    body: text,
-    kind: 'note',
-    idempotencyKey: `${ticket.id}:note:${id}`,
-    deliveryStatus: 'received',
   })
   return ticket.id
 }

@@ -101,16 +101,13 @@ export async function healthInputs(
     category: t.category,
   }))
   return {
-    inputs: {
-      now,
-      events: events.map((e) => ({ ...e, type: e.type })),
-      featureCatalogueSize: catalogue,
-      tickets: ticketFacts,
-      sentiments: said
-        .filter((m) => m.body.trim())
-        .map((m) => ({ score: sentimentOf(m.body).score, at: m.at })),
-    },
+    now,
+    events,
+    featureCatalogueSize: catalogue,
     tickets: ticketFacts,
+    sentiments: said
+      .filter((m) => m.body.trim())
+      .map((m) => ({ score: sentimentOf(m.body).score, at: m.at })),
   }
 }
 
@@ -122,7 +119,7 @@ export async function recomputeHealth(
   now: Date,
 ): Promise<HealthResult> {
   const settings = await readCustomerSuccessSettings(db, job.tenantId)
-  const { inputs, tickets: ticketFacts } = await healthInputs(db, job.tenantId, job.contactId, now, settings)
+  const inputs = await healthInputs(db, job.tenantId, job.contactId, now, settings)
   const result = computeHealth(inputs, settings.health.weights)
   await db.transaction(async (tx) => {
     await tx.insert(healthScores).values({
@@ -144,7 +141,7 @@ export async function recomputeHealth(
         ),
       )
       .orderBy(desc(healthScores.computedAt))
-    const signals = [...healthSignals(history.reverse(), now), ...ticketSignals(ticketFacts, now)]
+    const signals = [...healthSignals(history.reverse(), now), ...ticketSignals(inputs.tickets, now)]
     if (signals.length > 0 && settings.churn.enabled) {
       await openChurnRisk(tx, deps, {
         tenantId: job.tenantId,
@@ -163,7 +160,7 @@ export function healthHandler(
   deps: ChurnDeps & { now?: () => Date },
 ): JobHandler<HealthJob> {
   return async (job) => {
-    await recomputeHealth(context.database.db, deps, job.data, deps.now?.() ?? context.host.now())
+    await recomputeHealth(context.database.db, deps, job.data, context.host.now())
   }
 }
 

@@ -13,7 +13,7 @@ import type {
 } from '../../machines/host/customer-success-effects.ts'
 import { notifyTeam, ticketAudience } from '../notifications/notify.ts'
 import { ticketNumber } from '../views/conversation.ts'
-import { queueBotMessage } from './bot-message.ts'
+import { addInternalNote, queueBotMessage } from './bot-message.ts'
 import type { SuccessJobs } from './jobs.ts'
 import { readCustomerSuccessSettings } from './settings.ts'
 import { applySlaClock, metricName, recordSlaAlert } from './sla-clocks.ts'
@@ -27,8 +27,16 @@ export interface TicketSuccessDeps {
 const HOUR = 3600
 
 export function createTicketCustomerSuccess(deps: TicketSuccessDeps): CustomerSuccessEffects {
-  const settingsOf = (scope: CustomerSuccessScope) =>
-    readCustomerSuccessSettings(scope.tx, scope.ticket.tenantId, deps.logger)
+  // One transition asks for several effects (two clocks, a timer, a notice): one settings read each.
+  const settingsRead = new WeakMap<CustomerSuccessScope, ReturnType<typeof readCustomerSuccessSettings>>()
+  const settingsOf = (scope: CustomerSuccessScope) => {
+    let read = settingsRead.get(scope)
+    if (!read) {
+      read = readCustomerSuccessSettings(scope.tx, scope.ticket.tenantId, deps.logger)
+      settingsRead.set(scope, read)
+    }
+    return read
+  }
   const ticketRow = async (scope: CustomerSuccessScope) => {
     const [row] = await scope.tx
       .select({ number: tickets.number, assignee: tickets.assignee, subject: tickets.subject })
@@ -96,7 +104,15 @@ export function createTicketCustomerSuccess(deps: TicketSuccessDeps): CustomerSu
         authorRef: 'follow-up',
         now: scope.now,
       })
-      if ('skipped' in queued) await leaveNote(scope, `Follow-up reminder not sent: ${queued.skipped}.`)
+      if ('skipped' in queued) {
+        await addInternalNote(scope.tx, {
+          tenantId: scope.ticket.tenantId,
+          ticketId: scope.ticket.id,
+          conversationId: scope.ticket.conversationId,
+          text: `Follow-up reminder not sent: ${queued.skipped}.`,
+          authorRef: 'follow-up',
+        })
+      }
     },
 
     async survey(scope) {
@@ -178,29 +194,5 @@ export function createTicketCustomerSuccess(deps: TicketSuccessDeps): CustomerSu
         })
       }
     },
-  }
-
-  async function leaveNote(scope: CustomerSuccessScope, text: string) {
-    const [channel] = await scope.tx
-      .select({ channelId: messages.channelId })
-      .from(messages)
-      .where(eq(messages.conversationId, scope.ticket.conversationId))
-      .limit(1)
-    if (!channel) return
-    const id = randomUUID()
-    await scope.tx.insert(messages).values({
-      id,
-      tenantId: scope.ticket.tenantId,
-      conversationId: scope.ticket.conversationId,
-      channelId: channel.channelId,
-      ticketId: scope.ticket.id,
-      direction: 'internal',
-      author: 'bot',
-      authorRef: 'system',
-      body: text,
-      kind: 'note',
-      idempotencyKey: `${scope.ticket.id}:note:${id}`,
-      deliveryStatus: 'received',
-    })
   }
 }

@@ -2,9 +2,9 @@
 // outgoing webhook. Failures are AtlasErrors whose `details.transient` (read with `isTransient`) tells
 // the caller's job to retry (network, timeout, 5xx, 429) or to give up at once (4xx, bad config).
 import { createHmac } from 'node:crypto'
-import { createTransport } from 'nodemailer'
 import { EmailAddress, normalizeMessageId, parseMailbox } from '../../adapters/email/addresses.ts'
 import { emailSendConfig } from '../../adapters/email/config.ts'
+import { sendMail } from '../../adapters/email/send.ts'
 import { connectionFailure, providerError } from '../../adapters/shared/provider-error.ts'
 import { safeEqual } from '../../adapters/shared/safe-equal.ts'
 import type { OutboundMessage } from '../../adapters/types.ts'
@@ -141,54 +141,8 @@ async function deliverEmail(
 ): Promise<string | null> {
   const config = emailSendConfig(target.smtp)
   const mail = composeNotificationEmail(notification, target.to, config)
-  const timeouts = {
-    connectionTimeout: config.timeoutMs,
-    greetingTimeout: config.timeoutMs,
-    socketTimeout: config.timeoutMs,
-  }
-  // The same transport settings as the email adapter's replies (adapters/email/send.ts).
-  const transport = createTransport(
-    config.smtpUrl
-      ? { url: config.smtpUrl, ...timeouts }
-      : { host: config.host, port: config.port, secure: config.secure, auth: config.auth, ...timeouts },
-  )
-  try {
-    await transport.sendMail(mail)
-  } catch (error) {
-    throw smtpFailure(error)
-  } finally {
-    transport.close()
-  }
+  await sendMail(config, mail)
   return normalizeMessageId(mail.messageId)
-}
-
-/**
- * nodemailer's errors carry an SMTP `responseCode` (4xx: try later, 5xx: refused) and a `code`; read
- * the same way as the email adapter reads them, which keeps its mapping private.
- */
-function smtpFailure(error: unknown): AtlasError {
-  const e = error as { code?: string; responseCode?: number; response?: string; message?: string }
-  const status = typeof e.responseCode === 'number' ? e.responseCode : undefined
-  const said = (e.response ?? e.message ?? String(error)).slice(0, 500)
-  const details = { provider: 'smtp', status, providerCode: e.code, providerMessage: said }
-  if (['EAUTH', 'ENOAUTH', 'ETLS', 'EREQUIRETLS', 'ECONFIG'].includes(e.code ?? '')) {
-    return providerError(
-      'config_invalid',
-      `The SMTP server refused our login or TLS settings: ${said}`,
-      { ...details, transient: false },
-      error,
-    )
-  }
-  // 4xx replies, 503 (bad sequence) and connection trouble pass; other 5xx replies are final.
-  const transient = status !== undefined ? status < 500 || status === 503 : true
-  return providerError(
-    transient ? 'unavailable' : 'bad_request',
-    transient
-      ? `The SMTP server could not take the notification now: ${said}`
-      : `The SMTP server refused the notification: ${said}`,
-    { ...details, transient },
-    error,
-  )
 }
 
 // --- WhatsApp ------------------------------------------------------------------------------------

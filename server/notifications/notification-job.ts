@@ -28,7 +28,7 @@ export function notifyHandler(
       .innerJoin(notifications, eq(notifications.id, notificationDeliveries.notificationId))
       .leftJoin(tickets, eq(tickets.id, notifications.ticketId))
       .where(eq(notificationDeliveries.id, job.data.deliveryId))
-    if (!row || row.delivery.status !== 'queued') return
+    if (row?.delivery.status !== 'queued') return
     const { delivery, notification } = row
     try {
       const target = await targetFor(db, delivery, notification)
