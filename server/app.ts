@@ -14,8 +14,10 @@ import { authRoutes } from './routes/auth.ts'
 import { channelRoutes } from './routes/channels.ts'
 import { contactRoutes } from './routes/contacts.ts'
 import { conversationRoutes } from './routes/conversations.ts'
+import { csatPublicRoutes, csatReportRoutes } from './routes/csat.ts'
 import { customerSuccessRoutes, ticketSlaRoutes } from './routes/customer-success.ts'
 import { eventRoutes } from './routes/events.ts'
+import { knowledgeGapRoutes } from './routes/knowledge-gaps.ts'
 import { libraryRoutes } from './routes/library.ts'
 import { satisfactionRoutes } from './routes/satisfaction.ts'
 import { ticketRoutes } from './routes/tickets.ts'
@@ -52,6 +54,8 @@ export function createApp(
     c.header('cache-control', 'public, max-age=300')
     return c.body(WIDGET_JS)
   })
+  // The satisfaction survey's answer page: the link's random token is the right to answer.
+  app.route('/csat', csatPublicRoutes(runtime, runtime.success))
   app.get('/', (c) => c.html(DEMO_PAGE.replaceAll('__ORIGIN__', new URL(c.req.url).origin)))
 
   // The API described (OpenAPI 3.1); public, like any API reference.
@@ -76,6 +80,8 @@ export function createApp(
     attachments: attachmentRoutes(runtime),
     today: todayRoutes(runtime),
     contacts: contactRoutes(runtime),
+    'knowledge-gaps': knowledgeGapRoutes(runtime),
+    reports: csatReportRoutes(runtime),
     events: eventRoutes(
       new TenantChanges((tenantId) => latestChange(runtime.database.db, tenantId), runtime.events),
     ),

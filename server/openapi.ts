@@ -209,6 +209,31 @@ export const OPERATIONS: Operations = {
   '/v1/churn-report': {
     get: { summary: 'Churn risks opened, saved and churned, and the save rate', access: 'operator' },
   },
+  '/v1/reports/csat': {
+    get: {
+      summary:
+        'CSAT report for ?from&to (default the last 30 days): response rate, average, share of 4–5, per agent',
+      access: 'operator',
+    },
+  },
+  '/v1/knowledge-gaps/digests': {
+    get: { summary: 'The latest weekly knowledge-gap digests: groups with their counts', access: 'operator' },
+  },
+  '/v1/knowledge-gaps/digests/{id}': {
+    get: {
+      summary: "One digest: each group's questions and the answers people gave",
+      access: 'operator',
+    },
+  },
+  '/v1/knowledge-gaps/digests/{id}/groups/{index}/article': {
+    post: {
+      summary: 'Turn a digest group into a draft Library article (kept out of answers until published)',
+      access: 'operator',
+    },
+  },
+  '/v1/knowledge-gaps/recent': {
+    get: { summary: 'Gaps of the last ?days (default 7), grouped now', access: 'operator' },
+  },
   '/v1/notifications': {
     get: { summary: "The signed-in person's notifications (?unread=true)", access: 'operator' },
   },

@@ -105,7 +105,7 @@ export async function openChurnRisk(
     kind: 'churn_risk',
     title: `${customer.name} is at risk of churning`,
     body: `${customer.name} ${why}.${risk.healthScore === null ? '' : ` Health score ${risk.healthScore}/100.`} A save play has started.`,
-    path: `/dashboard/contacts/${risk.contactId}`,
+    path: `/app/contacts/${risk.contactId}`,
     to: owner ? [owner] : 'admins',
     key: `churn_risk:${inserted.id}`,
     data: { riskId: inserted.id, signals: records },
@@ -163,7 +163,7 @@ export function saveStepHandler(context: JobContext, deps: ChurnDeps): JobHandle
         body:
           text ??
           `${customer.name} is at risk of churning; you own the relationship. Signals: ${risk.signals.map((s) => SIGNAL_LABELS[s.kind] ?? s.kind).join(', ')}.`,
-        path: `/dashboard/contacts/${risk.contactId}`,
+        path: `/app/contacts/${risk.contactId}`,
         to: owner ? [owner] : 'admins',
         key: `save_step:${step.id}`,
         data: { riskId: risk.id, stepId: step.id, kind: step.kind },

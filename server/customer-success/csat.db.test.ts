@@ -362,7 +362,7 @@ describe(`recordSatisfaction (${testDatabaseKind})`, () => {
       userId: alice,
       kind: 'low_csat',
       title: `TKT-${ticket.number}: a customer rated the help 1/5`,
-      url: `${PUBLIC_URL}/dashboard/tickets/TKT-${ticket.number}`,
+      url: `${PUBLIC_URL}/app/tickets/TKT-${ticket.number}`,
       dedupeKey: `low_csat:${ticket.id}:${alice}`,
       data: { score: 1, via: 'link' },
     })

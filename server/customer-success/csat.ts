@@ -287,7 +287,7 @@ export async function recordSatisfaction(
       title: `${tkt}: a customer rated the help ${answer.score}/5`,
       body: comment ? `They wrote: “${comment.slice(0, 500)}”` : 'They left no comment.',
       ticketId: answer.ticketId,
-      path: `/dashboard/tickets/${tkt}`,
+      path: `/app/tickets/${tkt}`,
       to: ticketAudience(ticket.assignee),
       key: `low_csat:${answer.ticketId}`,
       data: { score: answer.score, via: answer.via },

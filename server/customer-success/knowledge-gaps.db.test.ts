@@ -282,7 +282,7 @@ describe(`knowledge gaps (${testDatabaseKind})`, () => {
         .where(and(eq(notifications.tenantId, tenantId), eq(notifications.kind, 'knowledge_gap_digest')))
       expect(sent).toHaveLength(1)
       expect(sent[0]!.title).toBe('Knowledge gaps: 22 questions the Library could not answer')
-      expect(sent[0]!.url).toBe('https://desk.test/dashboard/knowledge-gaps')
+      expect(sent[0]!.url).toBe('https://desk.test/app/knowledge-gaps')
       const top = digest.groups[0]!
       expect(sent[0]!.body).toContain(`Customers asked about ${top.label} ${top.count} times\n  - "`)
       expect(sent[0]!.body).toContain('Answer given (TKT-')

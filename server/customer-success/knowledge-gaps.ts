@@ -327,7 +327,7 @@ export function gapDigestHandler(context: JobContext, deps: GapDigestDeps): JobH
         kind: 'knowledge_gap_digest',
         title: `Knowledge gaps: ${total} question${total === 1 ? '' : 's'} the Library could not answer`,
         body: digestText(groups),
-        path: '/dashboard/knowledge-gaps',
+        path: '/app/knowledge-gaps',
         ...(digestTo.length > 0 ? { to: [], addresses: digestTo } : { to: 'admins' as const }),
         key: `knowledge_gap_digest:${digest.id}`,
         data: {

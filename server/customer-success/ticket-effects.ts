@@ -85,7 +85,7 @@ export function createTicketCustomerSuccess(deps: TicketSuccessDeps): CustomerSu
           ? `The ${what} target of policy "${clock.policyName}" was missed.`
           : `The ${what} target of policy "${clock.policyName}" is due at ${clock.dueAt?.toISOString() ?? 'soon'}.`,
         ticketId: scope.ticket.id,
-        path: `/dashboard/tickets/${tkt}`,
+        path: `/app/tickets/${tkt}`,
         to: ticketAudience(assignee),
         key: `sla_${params.phase}:${scope.ticket.id}:${params.metric}:${clock.cycle}`,
         data: { metric: params.metric, policy: clock.policyId },
@@ -150,7 +150,7 @@ export function createTicketCustomerSuccess(deps: TicketSuccessDeps): CustomerSu
           kind === 'escalation' ? `${tkt} needs a person` : `${tkt}: the customer is waiting for a reply`,
         body: [kind === 'escalation' && reason ? `Why: ${reason}.` : '', excerpt].filter(Boolean).join(' '),
         ticketId: scope.ticket.id,
-        path: `/dashboard/tickets/${tkt}`,
+        path: `/app/tickets/${tkt}`,
         to: ticketAudience(assignee),
         key: `${kind}:${scope.ticket.id}:${reason ?? ''}:${scope.now.getTime()}`,
         data: { reason },
@@ -169,7 +169,7 @@ export function createTicketCustomerSuccess(deps: TicketSuccessDeps): CustomerSu
       const base = {
         tenantId: scope.ticket.tenantId,
         ticketId: scope.ticket.id,
-        path: `/dashboard/tickets/${tkt}`,
+        path: `/app/tickets/${tkt}`,
       }
       // The team's shared address hears of every ticket; people see new conversations in the dashboard.
       if (settings.notifications.address) {

@@ -16,6 +16,7 @@ import type { PersistedTicket } from '../../machines/actor-snapshot.ts'
 import type { AgentTurnJob } from '../../machines/host/outbox.ts'
 import type { TicketHost } from '../../machines/host/ticket-host.ts'
 import type { AnyTool } from '../../tools/define-tool.ts'
+import { bestPassageOf, logDecisionGap } from '../customer-success/knowledge-gaps.ts'
 import { isLastAttempt, type JobContext, type JobHandler } from './context.ts'
 
 export interface TurnAgent {
@@ -67,6 +68,20 @@ export function agentTurnHandler(
           // who picks the ticket up gets a summary (the job skips short conversations).
           if (decision.scores.form && result.outcome === 'applied') {
             await context.outbox.summary(tx, { ticketId, reason: 'form', by: decision.agent, turn })
+          }
+          // A question the agent could not answer with confidence is a knowledge gap: logged here,
+          // in the decision's transaction, so every held or escalated question is counted once.
+          if (result.outcome === 'applied' && !decision.scores.form) {
+            await logDecisionGap(tx, {
+              tenantId: input.tenantId,
+              ticketId,
+              turn,
+              question: input.message,
+              action: decision.action,
+              reason: decision.reason,
+              confidence: decision.confidence,
+              ...bestPassageOf(decision),
+            })
           }
         },
       })

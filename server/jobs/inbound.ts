@@ -4,11 +4,12 @@ import { messages } from '../../drizzle/schema/conversations.ts'
 import type { InboundJob } from '../../machines/host/outbox.ts'
 import { type ChurnDeps, openChurnRisk } from '../customer-success/churn.ts'
 import { messageSignals } from '../customer-success/churn-signals.ts'
+import { answerFromMessage } from '../customer-success/csat.ts'
 import { readCustomerSuccessSettings } from '../customer-success/settings.ts'
 import type { JobContext, JobHandler } from './context.ts'
 
 export function inboundHandler(
-  { database, host, logger }: JobContext,
+  { database, host, logger, outbox }: JobContext,
   success?: ChurnDeps,
 ): JobHandler<InboundJob> {
   return async (job) => {
@@ -28,6 +29,18 @@ export function inboundHandler(
       return
     }
     if (message.ticketId) return // applied by an earlier attempt that crashed before completing
+    // "5" after the satisfaction question answers it; handed to the ticket it would reopen it.
+    if (success) {
+      const answered = await database.db.transaction((tx) =>
+        answerFromMessage(tx, outbox, success, {
+          conversationId,
+          messageId,
+          text: message.body,
+          now: host.now(),
+        }),
+      )
+      if (answered) return
+    }
     const result = await host.dispatchToConversation(
       conversationId,
       { type: 'CUSTOMER_MESSAGE', messageId },

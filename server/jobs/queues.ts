@@ -23,6 +23,7 @@ export const QUEUES = {
   healthNightly: 'atlas.health-nightly',
   saveStep: 'atlas.save-step',
   gapDigest: 'atlas.gap-digest',
+  gapDigestWeekly: 'atlas.gap-digest-weekly',
 } as const
 
 export type QueueKey = keyof typeof QUEUES
@@ -92,6 +93,7 @@ export const QUEUE_OPTIONS: Record<QueueKey, Omit<Queue, 'name'>> = {
   healthNightly: { retryLimit: 3, retryDelay: 60, expireInSeconds: 1800, heartbeatSeconds: 10 },
   saveStep: { retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 120, heartbeatSeconds: 10 },
   gapDigest: { retryLimit: 3, retryDelay: 60, expireInSeconds: 600, heartbeatSeconds: 10 },
+  gapDigestWeekly: { retryLimit: 3, retryDelay: 60, expireInSeconds: 300, heartbeatSeconds: 10 },
   // `short`: at most one queued job per tenant, so a burst of corrections trains once.
   retrain: { policy: 'short', retryLimit: 3, retryDelay: 30, expireInSeconds: 600, heartbeatSeconds: 10 },
 }

@@ -17,8 +17,10 @@ import type { AnyTool } from '../../tools/define-tool.ts'
 import type { Config } from '../config.ts'
 import type { ChurnDeps } from '../customer-success/churn.ts'
 import { saveStepHandler } from '../customer-success/churn.ts'
+import { csatHandler } from '../customer-success/csat.ts'
 import { healthHandler, healthNightlyHandler } from '../customer-success/health.ts'
-import type { HealthJob, NotifyJob, SaveStepJob } from '../customer-success/jobs.ts'
+import type { CsatJob, GapDigestJob, HealthJob, NotifyJob, SaveStepJob } from '../customer-success/jobs.ts'
+import { gapDigestHandler, weeklyDigestFanOut } from '../customer-success/knowledge-gaps.ts'
 import { notifyHandler } from '../notifications/notification-job.ts'
 import type { FileStorage } from '../storage/file-storage.ts'
 import { agentTurnHandler, type TurnAgent } from './agent-turn.ts'
@@ -84,7 +86,14 @@ export async function startWorkers(boss: PgBoss, context: JobContext, options: W
   await work<HealthJob>(QUEUES.health, healthHandler(context, options.success))
   await work<object>(QUEUES.healthNightly, healthNightlyHandler(context, options.success))
   await work<SaveStepJob>(QUEUES.saveStep, saveStepHandler(context, options.success))
+  await work<CsatJob>(QUEUES.csat, csatHandler(context, options.success))
+  // Digests take the host's clock, so "last week" is the simulated week under test.
+  const digests = { ...options.success, now: () => context.host.now() }
+  await work<GapDigestJob>(QUEUES.gapDigest, gapDigestHandler(context, digests))
+  await work<object>(QUEUES.gapDigestWeekly, weeklyDigestFanOut(context, digests))
   await work<object>(DEAD_LETTER_QUEUE, deadLetterHandler(context))
   // Cron runs through pg-boss: one firing per schedule however many workers are up.
   await boss.schedule(QUEUES.healthNightly, '15 3 * * *', {}, { tz: 'UTC' })
+  // Monday 06:00 UTC: last week's knowledge-gap digest, one job per tenant.
+  await boss.schedule(QUEUES.gapDigestWeekly, '0 6 * * 1', {}, { tz: 'UTC' })
 }

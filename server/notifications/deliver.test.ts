@@ -20,7 +20,7 @@ const notification = (over: Partial<TeamNotification> = {}): TeamNotification =>
   kind: 'escalation',
   title: 'Sam Smith asked for a person',
   body: 'Sam cannot log in after resetting the password.\nThe assistant handed over after two tries.',
-  url: 'https://desk.example/dashboard/tickets/TKT-10042',
+  url: 'https://desk.example/app/tickets/TKT-10042',
   ticketNumber: 'TKT-10042',
   createdAt: new Date('2025-06-08T14:03:11.250Z'),
   data: { conversationId: 'c0a8012e-0000-4000-8000-000000000001', priority: 'high' },
@@ -79,7 +79,7 @@ describe('email', () => {
     expect(mail.headers.get('auto-submitted')).toBe('auto-generated')
     expect(mail.from!.value).toEqual([{ address: 'alerts@acme.example', name: 'Atlas Desk' }])
     expect(mail.text!.replace(/\n$/, '')).toBe(
-      'Sam cannot log in after resetting the password.\nThe assistant handed over after two tries.\n\nOpen: https://desk.example/dashboard/tickets/TKT-10042',
+      'Sam cannot log in after resetting the password.\nThe assistant handed over after two tries.\n\nOpen: https://desk.example/app/tickets/TKT-10042',
     )
   })
 
@@ -182,7 +182,7 @@ describe('WhatsApp', () => {
       biz_opaque_callback_data: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
       type: 'text',
       text: {
-        body: '*Sam Smith asked for a person*\nSam cannot log in after resetting the password.\nThe assistant handed over after two tries.\nhttps://desk.example/dashboard/tickets/TKT-10042',
+        body: '*Sam Smith asked for a person*\nSam cannot log in after resetting the password.\nThe assistant handed over after two tries.\nhttps://desk.example/app/tickets/TKT-10042',
         preview_url: false,
       },
     })
@@ -213,7 +213,7 @@ describe('WhatsApp', () => {
                 type: 'text',
                 text: 'Sam cannot log in after resetting the password. The assistant handed over after two tries.',
               },
-              { type: 'text', text: 'https://desk.example/dashboard/tickets/TKT-10042' },
+              { type: 'text', text: 'https://desk.example/app/tickets/TKT-10042' },
             ],
           },
         ],
@@ -351,7 +351,7 @@ describe('webhook', () => {
       kind: 'escalation',
       title: 'Sam Smith asked for a person',
       body: 'Sam cannot log in after resetting the password.\nThe assistant handed over after two tries.',
-      url: 'https://desk.example/dashboard/tickets/TKT-10042',
+      url: 'https://desk.example/app/tickets/TKT-10042',
       ticketNumber: 'TKT-10042',
       createdAt: '2025-06-08T14:03:11.250Z',
       data: { conversationId: 'c0a8012e-0000-4000-8000-000000000001', priority: 'high' },

@@ -35,7 +35,7 @@ export interface TeamNotification {
   kind: NotificationKind
   title: string
   body: string
-  /** Absolute dashboard link, e.g. https://desk.example/dashboard/tickets/TKT-10042 */
+  /** Absolute dashboard link, e.g. https://desk.example/app/tickets/TKT-10042 */
   url: string | null
   ticketNumber: string | null
   createdAt: Date

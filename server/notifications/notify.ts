@@ -15,7 +15,7 @@ export interface TeamNotice {
   title: string
   body: string
   ticketId?: string | null
-  /** A path under the deployment's public URL, e.g. /dashboard/tickets/TKT-10042. */
+  /** A path under the deployment's public URL, e.g. /app/tickets/TKT-10042. */
   path?: string | null
   /** Who: everyone on the team, its admins, or these people (user ids or emails); unknown ones are skipped. */
   to: 'team' | 'admins' | string[]
