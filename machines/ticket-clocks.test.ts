@@ -185,6 +185,22 @@ describe('ticket clocks: answers', () => {
     expect(clocks(snapshot)).toEqual(clocks(escalated!.snapshot))
   })
 
+  it("the bot's hand-over question (what email?) is no answer: first response keeps running, no follow-up", () => {
+    const asked = drive([
+      ev.customer(),
+      ev.decided(1, 'auto', { reason: 'ask_email:needs_human:human_request' }),
+    ])
+    expect(asked.last.effects).toContainEqual(reply('turn:1'))
+    expect(clocks(asked.snapshot)).toMatchObject({
+      sla: { firstResponse: running, resolution: running },
+      responded: false,
+    })
+    expect(Object.keys(clocks(asked.snapshot).timers)).not.toContain('followUpCustomer')
+    // An ordinary answer on the next turn is a response.
+    const answered = drive([ev.customer('m2'), ev.decided(2, 'auto')], asked.snapshot)
+    expect(clocks(answered.snapshot)).toMatchObject({ sla: { firstResponse: met }, responded: true })
+  })
+
   it('the person answers after the escalation: that is the first response', () => {
     const escalated = drive([ev.customer(), ev.decided(1, 'escalate', { withReply: true })]).snapshot
     const { snapshot, last } = drive([ev.humanReply()], escalated)

@@ -21,6 +21,9 @@ import type {
 
 const isOpen = (state: TicketState) => state !== 'resolved' && state !== 'closed'
 
+/** Reason prefix of an agent's question asked on the way to a hand-over (agents/atlas: `ask_email:`). */
+export const HANDOVER_QUESTION_PREFIX = 'ask_email:'
+
 export interface PlannedClocks {
   context: Pick<TicketContext, 'timers' | 'clockSeq' | 'sla' | 'responded'>
   effects: TicketEffect[]
@@ -68,10 +71,15 @@ export function planClocks(
     })
   }
 
-  // A reply went out in this step; an escalation's "a person will get back to you" is not an answer.
+  // A reply went out in this step. A hand-over is not an answer: neither an escalation's "a person
+  // will get back to you" nor the bot's "what email can they reach you at?" on the way to one. The
+  // customer asked for a person, so the first-response clock runs until a person replies.
   const replied =
     effects.some((e) => e.type === 'queueReply') &&
-    !(event.type === 'AGENT_DECIDED' && event.action === 'escalate')
+    !(
+      event.type === 'AGENT_DECIDED' &&
+      (event.action === 'escalate' || event.reason.startsWith(HANDOVER_QUESTION_PREFIX))
+    )
   const responded = now.responded || replied
 
   // ——— SLA ———

@@ -18,7 +18,11 @@ export const ev = {
   decided: (
     turn: number,
     action: 'auto' | 'review' | 'escalate',
-    { withReply = action !== 'escalate', urgency = 'normal' as string | null } = {},
+    {
+      withReply = action !== 'escalate',
+      urgency = 'normal' as string | null,
+      reason = action === 'escalate' ? 'restricted_action:refund' : 'answered_from_library',
+    } = {},
   ): TicketEvent => ({
     type: 'AGENT_DECIDED',
     turn,
@@ -26,7 +30,7 @@ export const ev = {
     agent: 'atlas',
     action,
     confidence: action === 'auto' ? 0.93 : action === 'review' ? 0.6 : 0.2,
-    reason: action === 'escalate' ? 'restricted_action:refund' : 'answered_from_library',
+    reason,
     category: 'how_to',
     intent: 'support',
     urgency,

@@ -4,6 +4,7 @@
 // conversation to the team with a ticket and a summary — on the widget it first asks for the
 // visitor's email when it does not know it, so the team can reach them.
 import { Annotation, END, START, StateGraph } from '@langchain/langgraph'
+import { HANDOVER_QUESTION_PREFIX } from '../../machines/ticket-clocks.ts'
 import { answerConfidence, answerFeatures } from '../answer-confidence.ts'
 import { type AgentOutcome, type AgentServices, type AgentTurn, defineAgent } from '../define.ts'
 import { decide, type GateDecision } from '../gate.ts'
@@ -172,7 +173,7 @@ function cannotHelp(turn: AgentTurn, gate: GateDecision, retrieval: Retrieval): 
       // Asking for an address states no fact and changes nothing: safe to send.
       action: 'auto',
       confidence: gate.confidence,
-      reason: `ask_email:${gate.reason}`,
+      reason: `${HANDOVER_QUESTION_PREFIX}${gate.reason}`,
       reply: {
         body: `${needPhrase(gate.reason)} I'll pass this to our team. What email address can they reach you at? (If you'd rather not share one, just say so and they'll reply here.)`,
         citations: [],

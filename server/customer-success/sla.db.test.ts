@@ -1,4 +1,4 @@
-// SLA timers end to end with simulated time: a ticket nobody answers warns, breaches and escalates
+// SLA timers end to end with simulated time: a ticket no person answers first warns, breaches and escalates
 // (priority raised, reassigned, the team notified); a person's reply meets it; the silent customer is
 // reminded and the ticket resolves itself. The worker restarts in the middle and nothing changes.
 // Time is simulated by the host's clock; a due pg-boss job is released by moving its start_after to
@@ -9,6 +9,7 @@ import { silentLogger } from '../../common/logger.ts'
 import { messages } from '../../drizzle/schema/conversations.ts'
 import { satisfactionSurveys, ticketSlas } from '../../drizzle/schema/customer-success.ts'
 import { notifications } from '../../drizzle/schema/notifications.ts'
+import { satisfactionRatings } from '../../drizzle/schema/team.ts'
 import { tenants } from '../../drizzle/schema/tenants.ts'
 import { ticketEvents, tickets } from '../../drizzle/schema/tickets.ts'
 import { eventually, startTestRuntime, type TestRuntime, testModel } from '../../testing/runtime.ts'
@@ -66,7 +67,8 @@ const afterTimer = <T>(check: () => Promise<T | undefined>) => eventually(check,
 async function advance(ms: number) {
   simulated += ms
   await runtime.database.query(
-    `update pgboss.job set start_after = now() where name = 'atlas.timer' and state = 'created' and start_after <= $1`,
+    `update pgboss.job set start_after = now()
+      where name in ('atlas.timer', 'atlas.csat') and state = 'created' and start_after <= $1`,
     [new Date(simulated).toISOString()],
   )
 }
@@ -99,28 +101,33 @@ describe('SLA timers with simulated time', () => {
       expect(response.status).toBe(202)
       return ((await response.json()) as { conversationId: string }).conversationId
     }
-    const conversationId = await say('How do I reset my password?')
-    // The bot answers (first response met); then a person takes the conversation over.
+    // The customer asks for a person: the bot asks for an email on the way to the hand-over, which
+    // is no answer, so the first-response clock runs until a person replies.
+    const conversationId = await say('I want to talk to a human about my invoice, please.')
     const ticket = await eventually(async () => {
       const [row] = await db.select().from(tickets).where(eq(tickets.conversationId, conversationId))
       return row && row.status !== 'triaging' && row.status !== 'new' ? row : undefined
     })
-    expect(await clockOf(ticket.id, 'firstResponse')).toMatchObject({ status: 'met' })
-    expect((await api('POST', `/v1/tickets/TKT-${ticket.number}/take-over`)).status).toBe(200)
-    // The customer writes again and waits for the person: the next-response clock runs.
-    await say('That did not work, the reset email never arrives. Can someone check?')
     const started = await eventually(async () => {
-      const row = await clockOf(ticket.id, 'nextResponse')
+      const row = await clockOf(ticket.id, 'firstResponse')
       return row?.status === 'running' ? row : undefined
     })
     expect(started).toMatchObject({ policyId: 'standard', targetSeconds: 3600 })
     expect(started.dueAt!.getTime() - started.startedAt.getTime()).toBe(60 * MIN)
     expect(started.warnAt!.getTime() - started.startedAt.getTime()).toBe(30 * MIN)
+    // The SLA is on the ticket for the inbox and the ticket view.
+    const sla = (await (await api('GET', `/v1/tickets/TKT-${ticket.number}/sla`)).json()) as {
+      clocks: Array<{ metric: string; status: string; dueAt: string }>
+    }
+    expect(sla.clocks.find((c) => c.metric === 'firstResponse')).toMatchObject({
+      status: 'running',
+      dueAt: started.dueAt!.toISOString(),
+    })
 
     // 31 minutes: the warning.
     await advance(31 * MIN)
     const warned = await afterTimer(async () => {
-      const row = await clockOf(ticket.id, 'nextResponse')
+      const row = await clockOf(ticket.id, 'firstResponse')
       return row?.warnedAt ? row : undefined
     })
     expect(warned.breachedAt).toBeNull()
@@ -151,19 +158,19 @@ describe('SLA timers with simulated time', () => {
       return row?.priority === 'high' ? row : undefined
     })
     expect(breached.assignee).toBe('lead@quillstack.io')
-    expect(await clockOf(ticket.id, 'nextResponse')).toMatchObject({ status: 'breached' })
+    expect(await clockOf(ticket.id, 'firstResponse')).toMatchObject({ status: 'breached' })
     const breaches = await db
       .select()
       .from(notifications)
       .where(and(eq(notifications.ticketId, ticket.id), eq(notifications.kind, 'sla_breach')))
     expect(breaches.length).toBeGreaterThan(0)
 
-    // The person answers: next response met (late); the resolution clock pauses, waiting on the customer.
+    // The person answers: first response met (late); the resolution clock pauses, waiting on the customer.
     const reply = await api('POST', `/v1/tickets/TKT-${ticket.number}/reply`, {
       text: 'Hi, Sam here — sorry for the wait.',
     })
     expect(reply.status).toBe(200)
-    const met = await clockOf(ticket.id, 'nextResponse')
+    const met = await clockOf(ticket.id, 'firstResponse')
     expect(met).toMatchObject({ status: 'met' })
     expect(met!.breachedAt).not.toBeNull()
     expect(await clockOf(ticket.id, 'resolution')).toMatchObject({ status: 'paused' })
@@ -184,11 +191,41 @@ describe('SLA timers with simulated time', () => {
       return row?.status === 'resolved' ? row : undefined
     })
     expect(await clockOf(ticket.id, 'resolution')).toMatchObject({ status: 'met' })
-    const [survey] = await db
-      .select()
-      .from(satisfactionSurveys)
-      .where(eq(satisfactionSurveys.ticketId, ticket.id))
-    expect(survey).toBeDefined()
+    // The survey goes out in the chat (no delay configured); the customer's "5" answers it, is
+    // thanked, and does not reopen the ticket.
+    await advance(0)
+    const survey = await afterTimer(async () => {
+      const [row] = await db
+        .select()
+        .from(satisfactionSurveys)
+        .where(eq(satisfactionSurveys.ticketId, ticket.id))
+      return row?.status === 'sent' ? row : undefined
+    })
+    const [question] = await db.select().from(messages).where(eq(messages.id, survey.messageId!))
+    expect(question).toMatchObject({ direction: 'outbound', authorRef: 'csat', conversationId })
+    await say('5 - thanks, quick and friendly')
+    const rating = await eventually(async () => {
+      const [row] = await db
+        .select()
+        .from(satisfactionRatings)
+        .where(eq(satisfactionRatings.ticketId, ticket.id))
+      return row
+    })
+    expect(rating).toMatchObject({ score: 5, comment: 'thanks, quick and friendly' })
+    await eventually(async () => {
+      const rows = await db
+        .select()
+        .from(messages)
+        .where(and(eq(messages.ticketId, ticket.id), eq(messages.authorRef, 'csat')))
+      return rows.length === 2 ? rows : undefined
+    })
+    const [after] = await db.select().from(tickets).where(eq(tickets.id, ticket.id))
+    expect(after!.status).toBe('resolved')
+    const report = (await (await api('GET', '/v1/reports/csat')).json()) as {
+      responses: number
+      average: number
+    }
+    expect(report).toMatchObject({ responses: 1, average: 5 })
 
     // Nothing ran twice: one warning, one breach, one reminder in the audit trail.
     const audit = await db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticket.id))
