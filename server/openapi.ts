@@ -197,7 +197,11 @@ export const OPERATIONS: Operations = {
     },
   },
   '/v1/churn-risks': {
-    get: { summary: 'Churn risks with their signals and save-play steps', access: 'operator' },
+    get: {
+      summary: 'Churn risks with their signals and save-play steps',
+      access: 'operator',
+      query: { status: 'open | saved | churned', contact: "one customer's risks (contact id)" },
+    },
   },
   '/v1/churn-risks/{risk}/outcome': {
     post: {
@@ -235,7 +239,11 @@ export const OPERATIONS: Operations = {
     get: { summary: 'Gaps of the last ?days (default 7), grouped now', access: 'operator' },
   },
   '/v1/notifications': {
-    get: { summary: "The signed-in person's notifications (?unread=true)", access: 'operator' },
+    get: {
+      summary: "The signed-in person's notifications, newest first, and how many are unread",
+      access: 'operator',
+      query: { unread: 'true: only unread ones', limit: '0–100 (default 100)' },
+    },
   },
   '/v1/notifications/read': {
     post: { summary: 'Mark notifications read', access: 'operator', body: obj({ ids: {} }, ['ids']) },
@@ -438,6 +446,21 @@ export const OPERATIONS: Operations = {
       summary: 'Set the gates per agent: { atlas: { auto, review } }',
       access: 'admin',
       body: { type: 'object' },
+    },
+  },
+  '/v1/admin/customer-success': {
+    get: {
+      summary:
+        'Customer-success settings in effect (SLA, CSAT, back-to-bot, health, churn, notifications, knowledge gaps) and any invalid stored section',
+      access: 'admin',
+    },
+  },
+  '/v1/admin/customer-success/{section}': {
+    put: {
+      summary:
+        'Replace one section: sla, csat, backToBot, health, churn, notifications or knowledgeGaps (validated; 400 names the field)',
+      access: 'admin',
+      body: obj({}, []),
     },
   },
   '/v1/admin/library/articles': {

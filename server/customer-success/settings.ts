@@ -6,13 +6,11 @@ import { z } from 'zod'
 import type { Logger } from '../../common/logger.ts'
 import type { Executor } from '../../drizzle/database.ts'
 import { type TenantSettings, tenants } from '../../drizzle/schema/tenants.ts'
+import { WhatsAppNumber } from '../notifications/preferences.ts'
 import { DEFAULT_HEALTH_WEIGHTS, HealthWeightsSchema } from './health-score.ts'
 import { parseSlaSettings, type SlaSettings } from './sla-policy.ts'
 
 const Template = z.strictObject({ name: z.string().trim().min(1), language: z.string().trim().min(2) })
-const Phone = z
-  .string()
-  .regex(/^[1-9]\d{6,14}$/, 'must be a phone number in E.164 digits, like 4915112345678')
 
 export const CsatSettingsSchema = z.strictObject({
   enabled: z.boolean().default(true),
@@ -83,7 +81,7 @@ export const ChurnSettingsSchema = z.strictObject({
       },
     ]),
   /** Team phone numbers that get a WhatsApp alert when a customer turns at risk. */
-  alertWhatsApp: z.array(Phone).max(20).default([]),
+  alertWhatsApp: z.array(WhatsAppNumber).max(20).default([]),
   /** The WhatsApp template for the alert (business-initiated messages need one outside 24 hours). */
   alertTemplate: Template.nullable().default(null),
   /** The account owner, when the customer has none of their own (contact attribute `owner`). */

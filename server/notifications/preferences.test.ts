@@ -42,7 +42,7 @@ describe('NotificationPreferencesSchema', () => {
           lunch_break: ['email'],
           sla_breach: ['email', 'email', 'email', 'email', 'email'],
         },
-        whatsapp: '+1 415 555 0123',
+        whatsapp: '+0 415 555 0123',
         webhook: { url: 'ftp://hooks.acme.example', secret: 'short' },
         email: 'oncall',
         pager: true,
@@ -51,8 +51,7 @@ describe('NotificationPreferencesSchema', () => {
       'kinds.escalation.0': 'Invalid option: expected one of "dashboard"|"email"|"whatsapp"|"webhook"',
       kinds: 'Unrecognized key: "lunch_break"',
       'kinds.sla_breach': 'Too big: expected array to have <=4 items',
-      whatsapp:
-        'must be a phone number in E.164 digits: country code and number, no +, spaces or dashes (e.g. 14155550123)',
+      whatsapp: 'must be a phone number with its country code (e.g. +14155550123)',
       'webhook.url': 'must be an http(s) URL',
       'webhook.secret': 'must be at least 16 characters',
       email: 'must be an email address',

@@ -11,20 +11,21 @@ import {
 const kindEnum = z.enum(NOTIFICATION_KINDS)
 const channelEnum = z.enum(NOTIFICATION_CHANNELS)
 
-/** E.164 without the plus: a country code (never starting with 0) and the number, 7 to 15 digits. */
-const E164_DIGITS = /^[1-9]\d{6,14}$/
+/**
+ * A WhatsApp number as people write it ("+1 415 555-0123"), kept as WhatsApp's Cloud API wants it:
+ * E.164 digits without the plus, a country code (never starting with 0) and 7 to 15 digits in all.
+ */
+export const WhatsAppNumber = z
+  .string()
+  .transform((v) => v.replace(/[\s().-]/g, '').replace(/^\+/, ''))
+  .pipe(
+    z.string().regex(/^[1-9]\d{6,14}$/, 'must be a phone number with its country code (e.g. +14155550123)'),
+  )
 
 export const NotificationPreferencesSchema = z.strictObject({
   /** Channels per kind; a kind not listed uses DEFAULT_CHANNELS, an empty list turns the kind off. */
   kinds: z.partialRecord(kindEnum, z.array(channelEnum).max(4)).default({}),
-  whatsapp: z
-    .string()
-    .regex(
-      E164_DIGITS,
-      'must be a phone number in E.164 digits: country code and number, no +, spaces or dashes (e.g. 14155550123)',
-    )
-    .nullable()
-    .default(null),
+  whatsapp: WhatsAppNumber.nullable().default(null),
   webhook: z
     .strictObject({
       url: z

@@ -119,6 +119,7 @@ const ADMIN_LISTS = [
   '/v1/admin/routing-rules',
   '/v1/admin/agents/gates',
   '/v1/admin/library/articles',
+  '/v1/admin/customer-success',
 ]
 
 const concrete = (path: string) => path.replace(/:ref\b/g, 'getting-started').replace(/:\w+/g, randomUUID())
@@ -851,6 +852,58 @@ describe('tenant isolation: a second tenant neither sees nor changes the first o
     await json(them.call('PUT', '/v1/admin/agents/gates', { atlas: { auto: 0.5, review: 0.2 } }))
 
     expect(await snapshot()).toEqual(before)
+  })
+})
+
+describe('customer-success settings', () => {
+  type View = {
+    timeZone: string
+    settings: {
+      sla: { policies: Array<{ id: string; targets: Record<string, number> }> }
+      churn: { alertWhatsApp: string[]; competitors: string[] }
+      csat: { enabled: boolean; delayMinutes: number }
+    }
+    invalid: Array<{ section: string }>
+  }
+  it('shows the settings in effect, replaces a section, and refuses a bad one naming the field', async () => {
+    const before = await json<View>(admin.call('GET', '/v1/admin/customer-success'))
+    expect(before.invalid).toEqual([])
+    expect(before.settings.csat.enabled).toBe(true)
+
+    const churn = await json<View>(
+      admin.call('PUT', '/v1/admin/customer-success/churn', {
+        competitors: ['Trello'],
+        alertWhatsApp: ['+1 415 555-0123'],
+      }),
+    )
+    // Written as people write it, kept as WhatsApp wants it.
+    expect(churn.settings.churn).toMatchObject({ competitors: ['Trello'], alertWhatsApp: ['14155550123'] })
+
+    const policy = {
+      id: 'vip',
+      name: 'VIP',
+      targets: { firstResponseMinutes: 15, nextResponseMinutes: 30, resolutionMinutes: 240 },
+    }
+    const sla = await json<View>(admin.call('PUT', '/v1/admin/customer-success/sla', { policies: [policy] }))
+    expect(sla.settings.sla.policies.map((p) => p.id)).toEqual(['vip'])
+
+    const bad = await errorOf(
+      admin.call('PUT', '/v1/admin/customer-success/sla', {
+        policies: [{ ...policy, targets: { firstResponseMinutes: -5 } }],
+      }),
+      422,
+    )
+    expect(bad.issues?.map((i) => i.path)).toContain('policies.0.targets.firstResponseMinutes')
+    await errorOf(admin.call('PUT', '/v1/admin/customer-success/churn', { alertWhatsApp: ['call me'] }), 422)
+    await errorOf(admin.call('PUT', '/v1/admin/customer-success/churn', { pager: true }), 422)
+    const unknown = await errorOf(admin.call('PUT', '/v1/admin/customer-success/billing', {}), 404)
+    expect(unknown.message).toContain('sla')
+    // Nothing half-written: the refused bodies changed nothing.
+    const after = await json<View>(admin.call('GET', '/v1/admin/customer-success'))
+    expect(after.settings.sla.policies.map((p) => p.id)).toEqual(['vip'])
+    expect(after.settings.churn.alertWhatsApp).toEqual(['14155550123'])
+    // An agent may not change them.
+    await errorOf(agent.call('PUT', '/v1/admin/customer-success/csat', { enabled: false }), 403)
   })
 })
 

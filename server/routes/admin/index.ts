@@ -8,6 +8,7 @@ import { agentGateRoutes, type GateRuntime } from './agent-gates.ts'
 import { cannedResponseRoutes } from './canned-responses.ts'
 import type { Env } from './common.ts'
 import { customFieldRoutes } from './custom-fields.ts'
+import { customerSuccessSettingsRoutes } from './customer-success.ts'
 import { libraryAdminRoutes } from './library-admin.ts'
 import { queueRoutes } from './queues.ts'
 import { routingRuleRoutes } from './routing-rules.ts'
@@ -26,5 +27,6 @@ export function adminRoutes(runtime: Pick<Runtime, 'database' | 'logger'> & Gate
   app.route('/routing-rules', routingRuleRoutes(runtime))
   app.route('/agents', agentGateRoutes(runtime))
   app.route('/library', libraryAdminRoutes(runtime))
+  app.route('/', customerSuccessSettingsRoutes(runtime))
   return app
 }
