@@ -71,12 +71,11 @@ export async function openChurnRisk(
       .where(and(eq(churnRisks.contactId, risk.contactId), eq(churnRisks.status, 'open')))
       .for('update')
     if (!open) throw new AtlasError('conflict', 'The open churn risk changed while adding signals; retrying')
-    const known = new Set(open.signals.map((s) => `${s.kind}:${s.evidence}`))
-    const fresh = records.filter((s) => !known.has(`${s.kind}:${s.evidence}`))
-    if (fresh.length > 0) {
+    const { signals, changed } = mergeSignals(open.signals, records)
+    if (changed) {
       await tx
         .update(churnRisks)
-        .set({ signals: [...open.signals, ...fresh], healthScore: risk.healthScore ?? open.healthScore })
+        .set({ signals, healthScore: risk.healthScore ?? open.healthScore })
         .where(eq(churnRisks.id, open.id))
     }
     return { riskId: open.id, opened: false }
@@ -112,6 +111,35 @@ export async function openChurnRisk(
     phones: settings.churn.alertWhatsApp,
   })
   return { riskId: inserted.id, opened: true }
+}
+
+/**
+ * Signals computed from the whole history (falling health, repeated unresolved problems) describe the
+ * customer's state, so a newer one replaces the older one of its kind: a nightly recompute must not add
+ * "health fell from 99 to 43", then "… to 41", then "… to 40". Signals quoted from a message are events
+ * and accumulate, each distinct quote once.
+ */
+const STATE_SIGNALS: ReadonlySet<string> = new Set(['falling_health', 'repeated_unresolved'])
+
+export function mergeSignals(
+  known: readonly ChurnSignalRecord[],
+  fresh: readonly ChurnSignalRecord[],
+): { signals: ChurnSignalRecord[]; changed: boolean } {
+  const signals = [...known]
+  let changed = false
+  for (const signal of fresh) {
+    if (STATE_SIGNALS.has(signal.kind)) {
+      const at = signals.findIndex((s) => s.kind === signal.kind)
+      if (at === -1) signals.push(signal)
+      else if (signals[at]!.evidence !== signal.evidence) signals[at] = signal
+      else continue
+      changed = true
+    } else if (!signals.some((s) => s.kind === signal.kind && s.evidence === signal.evidence)) {
+      signals.push(signal)
+      changed = true
+    }
+  }
+  return { signals, changed }
 }
 
 /** Job: one step of a save play, run once and only while the risk is still open. */

@@ -72,8 +72,11 @@ export async function healthInputs(
             .where(
               and(
                 inArray(ticketEvents.ticketId, ids),
-                eq(ticketEvents.type, 'REOPEN'),
                 eq(ticketEvents.outcome, 'applied'),
+                // Reopened by an operator (REOPEN) or by the customer writing again: either way the
+                // problem came back. The audit row's before/after say so whatever the event was.
+                sql`${ticketEvents.before}->>'status' in ('resolved', 'closed')`,
+                sql`${ticketEvents.after}->>'status' not in ('resolved', 'closed')`,
               ),
             )
         ).map((r) => r.id),

@@ -4,6 +4,7 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { AtlasError } from '../../common/errors.ts'
+import { parseInput } from '../../common/validation.ts'
 import { contacts } from '../../drizzle/schema/contacts.ts'
 import {
   churnRisks,
@@ -105,7 +106,7 @@ export function customerSuccessRoutes(runtime: Pick<Runtime, 'database' | 'succe
             type: e.type,
             name: e.name ?? null,
             value: e.value ?? null,
-            occurredAt: e.occurredAt ? new Date(e.occurredAt) : new Date(),
+            occurredAt: e.occurredAt ? new Date(e.occurredAt) : runtime.host.now(),
             externalId: e.id ?? null,
           })),
         )
@@ -150,11 +151,24 @@ export function customerSuccessRoutes(runtime: Pick<Runtime, 'database' | 'succe
       .enum(['open', 'saved', 'churned'])
       .optional()
       .parse(c.req.query('status') || undefined)
+    // One customer's risks (their profile page).
+    const { contact: contactId } = parseInput(
+      z.object({ contact: z.uuid('must be a UUID').optional() }),
+      { contact: c.req.query('contact') || undefined },
+      'query',
+      'bad_request',
+    )
     const risks = await db
       .select({ risk: churnRisks, name: contacts.name, email: contacts.email })
       .from(churnRisks)
       .innerJoin(contacts, eq(contacts.id, churnRisks.contactId))
-      .where(and(eq(churnRisks.tenantId, tenantId), status ? eq(churnRisks.status, status) : undefined))
+      .where(
+        and(
+          eq(churnRisks.tenantId, tenantId),
+          status ? eq(churnRisks.status, status) : undefined,
+          contactId ? eq(churnRisks.contactId, contactId) : undefined,
+        ),
+      )
       .orderBy(desc(churnRisks.openedAt))
       .limit(200)
     const steps = risks.length
@@ -186,7 +200,13 @@ export function customerSuccessRoutes(runtime: Pick<Runtime, 'database' | 'succe
       .max(3650)
       .default(90)
       .parse(c.req.query('days') ?? undefined)
-    return c.json(await churnReport(db, c.get('auth').tenantId, new Date(Date.now() - days * 86_400_000)))
+    return c.json(
+      await churnReport(
+        db,
+        c.get('auth').tenantId,
+        new Date(runtime.host.now().getTime() - days * 86_400_000),
+      ),
+    )
   })
 
   app.post('/churn-risks/:risk/outcome', limitBody(16 * 1024), async (c) => {
@@ -209,18 +229,24 @@ export function customerSuccessRoutes(runtime: Pick<Runtime, 'database' | 'succe
     if (!userId)
       throw new AtlasError('forbidden', 'Notifications belong to a signed-in person, not an API key')
     const unread = c.req.query('unread') === 'true'
+    const { limit } = parseInput(
+      z.object({ limit: z.coerce.number().int().min(0).max(100).default(100) }),
+      { limit: c.req.query('limit') || undefined },
+      'query',
+      'bad_request',
+    )
+    const mine = and(eq(notifications.tenantId, tenantId), eq(notifications.userId, userId))
     const rows = await db
       .select()
       .from(notifications)
-      .where(
-        and(
-          eq(notifications.tenantId, tenantId),
-          eq(notifications.userId, userId),
-          unread ? sql`${notifications.readAt} is null` : undefined,
-        ),
-      )
+      .where(and(mine, unread ? sql`${notifications.readAt} is null` : undefined))
       .orderBy(desc(notifications.createdAt))
-      .limit(100)
+      .limit(limit)
+    // All of the person's unread ones, however many are listed: the dashboard's badge.
+    const [counted] = await db
+      .select({ unread: sql<number>`count(*)::int` })
+      .from(notifications)
+      .where(and(mine, sql`${notifications.readAt} is null`))
     const deliveries = rows.length
       ? await db
           .select()
@@ -233,6 +259,7 @@ export function customerSuccessRoutes(runtime: Pick<Runtime, 'database' | 'succe
           )
       : []
     return c.json({
+      unread: Number(counted?.unread ?? 0),
       notifications: rows.map((n) => ({
         ...n,
         deliveries: deliveries
