@@ -12,7 +12,8 @@ const topic = (name: string, questions: readonly string[]): LabelledGapQuestion[
 // The default threshold was tuned on the dev fixture only; no topic or wording here is in it. This
 // set was looked at while shaping the method (it prompted the context words and the semantic view's
 // coverage weighting), so it is not pristine. Margin: the dark-mode cluster is whole and pure from
-// about 0.15 up to the default 0.22 and splits (the two "night" questions) from 0.23.
+// 0.11 (below, "a different font in the editor" joins) up to 0.25, above the default 0.22, and
+// splits (the two "night" questions) from 0.26.
 const ACCEPTANCE: readonly LabelledGapQuestion[] = [
   ...topic('dark mode', [
     'Is there a dark mode?',
@@ -162,6 +163,15 @@ describe('clusterQuestions: acceptance (held-out topics, default threshold)', ()
   })
 })
 
+describe('clusterQuestions: a quiet week', () => {
+  it('keeps ten differently worded questions about one topic together when they are all there is', () => {
+    // The common component of the semantic view is estimated with a fixed background, not from the
+    // batch alone, which here would be the dark-mode topic itself (the ten split 5+3+2).
+    const { questions } = batch(ACCEPTANCE.filter((q) => q.topic === 'dark mode'))
+    expect(partition(clusterQuestions(questions))).toEqual([questions.map((q) => q.question).sort()])
+  })
+})
+
 describe('clusterQuestions: dev fixture behind the default threshold', () => {
   it('keeps the purity and completeness documented at DEFAULT_GAP_THRESHOLD', () => {
     const { questions, topicOf } = batch(DEV_GAP_QUESTIONS)
@@ -170,7 +180,7 @@ describe('clusterQuestions: dev fixture behind the default threshold', () => {
     const withVectors = purityAndCompleteness(clusters, topicOf)
     const withoutVectors = purityAndCompleteness(clusterQuestions(questions, { wordVectors: null }), topicOf)
     console.log('dev fixture', { withVectors, withoutVectors })
-    // Documented: 0.88 / 0.79 with vectors, 0.84 / 0.63 without.
+    // Documented: 0.88 / 0.78 with vectors, 0.84 / 0.63 without.
     expect(withVectors.purity).toBeGreaterThanOrEqual(0.85)
     expect(withVectors.completeness).toBeGreaterThanOrEqual(0.75)
     expect(withoutVectors.purity).toBeGreaterThanOrEqual(0.8)
