@@ -1,7 +1,21 @@
 // The dashboard over HTTP: sign-in and its cookie, redirects for strangers, CSRF on changes, the
-// pages rendering real data through the API, and sign-out ending the session.
+// pages rendering real data through the API (SLA clocks, customer health, notifications, customer
+// success, knowledge gaps), escaping, and sign-out ending the session.
+import { randomUUID } from 'node:crypto'
+import { eq, inArray } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { channels } from '../../drizzle/schema/channels.ts'
+import {
+  churnRisks,
+  healthScores,
+  knowledgeGapDigests,
+  knowledgeGaps,
+  savePlaySteps,
+  ticketSlas,
+} from '../../drizzle/schema/customer-success.ts'
+import { notifications } from '../../drizzle/schema/notifications.ts'
 import { testDatabaseKind } from '../../testing/database.ts'
+import { createConversation, createTenant } from '../../testing/fixtures.ts'
 import { eventually, startTestRuntime, type TestRuntime } from '../../testing/runtime.ts'
 import { type SignedIn, signIn, signInNewUser } from '../../testing/team.ts'
 
@@ -273,5 +287,547 @@ describe(`dashboard pages by role (${testDatabaseKind})`, () => {
     expect(profileText).toContain('Custom fields')
     expect(profileText).toContain(asked.ticket.number)
     expect((await admin.call('GET', '/app/contacts/00000000-0000-4000-8000-000000000000')).status).toBe(404)
+  })
+})
+
+describe(`customer success in the dashboard (${testDatabaseKind})`, () => {
+  const db = () => t.runtime.database.db
+  const MIN = 60_000
+  const XSS = '<script>alert("x")</script>'
+
+  async function contactOf(conversationId: string) {
+    const view = (await (await t.api('GET', `/v1/conversations/${conversationId}`)).json()) as {
+      conversation: { contact: { id: string } }
+      ticket: { id: string; number: string }
+    }
+    return { contactId: view.conversation.contact.id, ticket: view.ticket }
+  }
+
+  /** Sets a ticket's SLA clocks as the SLA engine would keep them. */
+  async function setClock(ticketId: string, clock: Partial<typeof ticketSlas.$inferInsert>) {
+    const row = {
+      ticketId,
+      tenantId: t.tenantId,
+      metric: 'firstResponse' as const,
+      policyId: 'normal',
+      policyName: 'Normal',
+      targetSeconds: 4 * 3600,
+      warnShare: 0.75,
+      status: 'running' as const,
+      startedAt: new Date(Date.now() - 60 * MIN),
+      runningSince: new Date(Date.now() - 60 * MIN),
+      token: 1,
+      ...clock,
+    }
+    await db()
+      .insert(ticketSlas)
+      .values(row)
+      .onConflictDoUpdate({ target: [ticketSlas.ticketId, ticketSlas.metric], set: row })
+  }
+
+  it('shows every SLA clock of a ticket and the most urgent one in the inbox, sorted on request', async () => {
+    const late = await ask('My sync stopped working and I need it fixed today')
+    const calm = await ask('Is there a keyboard shortcut for bold text?')
+    const lateTicket = (await contactOf(late.conversationId)).ticket
+    const calmTicket = (await contactOf(calm.conversationId)).ticket
+    const now = Date.now()
+    await db()
+      .delete(ticketSlas)
+      .where(inArray(ticketSlas.ticketId, [lateTicket.id, calmTicket.id]))
+    await setClock(lateTicket.id, {
+      metric: 'firstResponse',
+      status: 'breached',
+      dueAt: new Date(now - 5 * MIN),
+      warnedAt: new Date(now - 35 * MIN),
+      breachedAt: new Date(now - 5 * MIN),
+    })
+    await setClock(lateTicket.id, {
+      metric: 'resolution',
+      targetSeconds: 24 * 3600,
+      dueAt: new Date(now + 3 * 3600_000),
+      warnAt: new Date(now + 3600_000),
+    })
+    await setClock(lateTicket.id, {
+      metric: 'nextResponse',
+      status: 'paused',
+      runningSince: null,
+      usedSeconds: 600,
+      targetSeconds: 8 * 3600,
+    })
+    await setClock(calmTicket.id, {
+      metric: 'firstResponse',
+      dueAt: new Date(now + 12 * MIN + 20_000),
+      warnAt: new Date(now - MIN),
+      warnedAt: new Date(now - MIN),
+    })
+
+    // The API's inbox rows carry the clock to watch.
+    const list = (await (await t.api('GET', '/v1/conversations?limit=100')).json()) as {
+      conversations: Array<{ id: string; ticket: { sla: { metric: string; status: string } | null } | null }>
+    }
+    const rowOf = (id: string) => list.conversations.find((c) => c.id === id)!
+    expect(rowOf(late.conversationId).ticket!.sla).toMatchObject({
+      metric: 'firstResponse',
+      status: 'breached',
+    })
+    expect(rowOf(calm.conversationId).ticket!.sla).toMatchObject({
+      metric: 'firstResponse',
+      status: 'running',
+    })
+
+    // The conversation page: every clock with its state, due time and warning.
+    const page = await (await admin.call('GET', `/app/conversations/${late.conversationId}`)).text()
+    const panel = page.slice(page.indexOf('id="sla-panel"'))
+    expect(panel).toContain('Normal policy')
+    expect(panel).toMatch(
+      /data-metric="firstResponse" data-status="breached">[\s\S]*?breached[\s\S]*?5 min ago/,
+    )
+    expect(panel).toMatch(/data-metric="nextResponse" data-status="paused">[\s\S]*?7 h 50 min of 8 h left/)
+    expect(panel).toMatch(
+      /data-metric="resolution" data-status="running">[\s\S]*?due <time[^>]*data-relative[^>]*>in (2 h 59 min|3 h)</,
+    )
+    expect(panel).toMatch(/data-metric="resolution"[\s\S]*?warning <time[^>]*>in (59 min|1 h)</)
+    // The title says what is most urgent.
+    expect(page).toMatch(/id="conversation-title"[\s\S]*?data-sla="breached"[\s\S]*?First response breached/)
+
+    // The inbox: a badge on each row, and "SLA due first" puts the breach, then the nearest due, on top.
+    const inbox = await (await admin.call('GET', '/app/inbox')).text()
+    const rowHtml = (id: string, text: string) =>
+      text.slice(text.indexOf(`data-conversation="${id}"`)).split('</li>')[0]!
+    expect(rowHtml(late.conversationId, inbox)).toMatch(/data-sla="breached"[^>]*>⚠ First response breached/)
+    expect(rowHtml(calm.conversationId, inbox)).toMatch(
+      /data-sla="warn"[^>]*>⚠ First response due <time[^>]*>in 1[23] min</,
+    )
+    expect(inbox).toContain('SLA due first')
+    const sorted = await (await admin.call('GET', '/app/inbox?sort=sla')).text()
+    const order = [...sorted.matchAll(/data-conversation="([\w-]+)"/g)].map((m) => m[1])
+    expect(order.indexOf(late.conversationId)).toBe(0)
+    expect(order.indexOf(calm.conversationId)).toBe(1)
+    expect(sorted).toMatch(/aria-current="true">SLA due first/)
+  })
+
+  it("shows a customer's health: score, risk, components with reasons, history and open churn risks", async () => {
+    // A customer with a conversation but no ticket: the health job leaves their scores to the test.
+    const [channel] = await db().select().from(channels).where(eq(channels.tenantId, t.tenantId)).limit(1)
+    const { contact } = await createConversation(db(), t.tenantId, channel!.id)
+    const contactId = contact.id
+    const day = 86_400_000
+    const scores = [82, 64, 38]
+    for (const [i, score] of scores.entries()) {
+      await db()
+        .insert(healthScores)
+        .values({
+          tenantId: t.tenantId,
+          contactId,
+          score,
+          risk: score >= 70 ? 'low' : score >= 50 ? 'medium' : 'high',
+          components: { engagement: 30 + i, support: 20, adoption: 55, sentiment: 45 },
+          reasons: {
+            engagement: 'Logged in twice in 30 days',
+            support: `3 tickets in 30 days ${XSS}`,
+            adoption: 'Uses 2 of 5 key features',
+            sentiment: 'Mixed satisfaction',
+          },
+          computedAt: new Date(Date.now() - (scores.length - i) * day),
+        })
+    }
+    const [risk] = await db()
+      .insert(churnRisks)
+      .values({
+        tenantId: t.tenantId,
+        contactId,
+        signals: [
+          {
+            kind: 'cancellation_intent',
+            evidence: `said "cancel" ${XSS}`,
+            strength: 0.9,
+            at: new Date().toISOString(),
+          },
+        ],
+        healthScore: 38,
+      })
+      .returning()
+    await db()
+      .insert(savePlaySteps)
+      .values([
+        {
+          tenantId: t.tenantId,
+          riskId: risk!.id,
+          ordinal: 0,
+          kind: 'alert_owner',
+          dueAt: new Date(),
+          status: 'done',
+          doneAt: new Date(),
+        },
+        {
+          tenantId: t.tenantId,
+          riskId: risk!.id,
+          ordinal: 1,
+          kind: 'check_in',
+          text: 'Hi, checking in about the export.',
+          dueAt: new Date(Date.now() + day),
+        },
+      ])
+
+    // The API lists one customer's risks on request.
+    const theirs = (await (await t.api('GET', `/v1/churn-risks?contact=${contactId}`)).json()) as {
+      risks: Array<{ id: string }>
+    }
+    expect(theirs.risks.map((r) => r.id)).toEqual([risk!.id])
+    expect((await t.api('GET', '/v1/churn-risks?contact=nope')).status).toBe(400)
+
+    const response = await admin.call('GET', `/app/contacts/${contactId}`)
+    expect(response.status).toBe(200)
+    const page = await response.text()
+    const health = page.slice(page.indexOf('id="health"'), page.indexOf('id="churn-risks"'))
+    expect(health).toMatch(/data-field="health-score"><span class="figure">38</)
+    expect(health).toContain('High risk')
+    for (const name of ['Engagement', 'Support', 'Adoption', 'Sentiment'])
+      expect(health).toContain(`>${name}</th>`)
+    expect(health).toMatch(/data-component="engagement"[\s\S]*?value="32"[\s\S]*?Logged in twice in 30 days/)
+    // The history: an inline SVG line (no external asset) and a table.
+    expect(health).toMatch(
+      /<svg class="sparkline" role="img" aria-label="Health score over the last 3 computations, from 82 on [\d-]+ to 38/,
+    )
+    expect(health).toContain('Score history (3)')
+    // The customer's open churn risk, its signals and save play, and the outcome buttons.
+    const risks = page.slice(page.indexOf('id="churn-risks"'))
+    expect(risks).toContain(`data-risk="${risk!.id}"`)
+    expect(risks).toContain('Talked about cancelling')
+    expect(risks).toContain('Check in with the customer')
+    expect(risks).toMatch(/data-step-status="scheduled">[\s\S]*?due <time/)
+    expect(risks).toContain(`data-api="POST /v1/churn-risks/${risk!.id}/outcome"`)
+    expect(page).toContain('at risk of churning')
+    // Everything from the data is escaped.
+    expect(page).not.toContain(XSS)
+    expect(page).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;')
+
+    // A customer without scores or risks says so.
+    const other = await createConversation(db(), t.tenantId, channel!.id)
+    const plain = await (await admin.call('GET', `/app/contacts/${other.contact.id}`)).text()
+    expect(plain).toContain('No health score yet')
+    expect(plain).toContain('No open churn risk for this customer')
+  })
+
+  it('shows the unread count on every page, lists notifications with safe links, marks them read, and saves preferences', async () => {
+    const person = await signInNewUser(t, t.tenantId, 'agent', 'Nia Notified')
+    const make = (n: Partial<typeof notifications.$inferInsert>) =>
+      db()
+        .insert(notifications)
+        .values({
+          tenantId: t.tenantId,
+          userId: person.userId,
+          kind: 'sla_breach',
+          title: 'TKT-1 breached its first response SLA',
+          body: 'Nobody answered within 4 h.',
+          dedupeKey: randomUUID(),
+          ...n,
+        })
+        .returning()
+        .then((rows) => rows[0]!)
+    const breach = await make({ url: 'https://desk.example/app/tickets/TKT-10001' })
+    const churn = await make({
+      kind: 'churn_risk',
+      title: `Acme ${XSS} is at risk`,
+      body: 'A save play has started.',
+      url: 'javascript:alert(1)',
+      createdAt: new Date(Date.now() - 3600_000),
+    })
+    await make({
+      kind: 'escalation',
+      title: 'Old escalation',
+      readAt: new Date(),
+      createdAt: new Date(Date.now() - 86_400_000),
+    })
+    // Someone else's notification is never shown.
+    await db().insert(notifications).values({
+      tenantId: t.tenantId,
+      userId: admin.userId,
+      kind: 'escalation',
+      title: 'For the admin only',
+      body: '…',
+      dedupeKey: randomUUID(),
+    })
+
+    for (const path of ['/app', '/app/inbox', '/app/success', '/app/knowledge-gaps']) {
+      const text = await (await person.call('GET', path)).text()
+      expect(text).toMatch(/id="notifications-link"[^>]*data-unread="2" aria-label="Notifications: 2 unread"/)
+      expect(text).toMatch(/<span class="unread-count" >2<\/span>/)
+    }
+    const api = (await (await person.call('GET', '/v1/notifications?unread=true&limit=1')).json()) as {
+      unread: number
+      notifications: unknown[]
+    }
+    expect(api.unread).toBe(2)
+    expect(api.notifications).toHaveLength(1)
+    expect((await person.call('GET', '/v1/notifications?limit=500')).status).toBe(400)
+
+    const page = await (await person.call('GET', '/app/notifications')).text()
+    expect(page).toContain('2 unread')
+    expect(page).not.toContain('For the admin only')
+    // Links stay on the dashboard: the absolute link becomes its path, a javascript: link none.
+    expect(page).toContain(`<a href="/app/tickets/TKT-10001" data-read-on-open="${breach.id}">`)
+    expect(page).not.toContain('javascript:')
+    expect(page).not.toContain(XSS)
+    expect(page).toContain('Acme &lt;script&gt;')
+    expect(page).toContain(`data-body='{"ids":["${churn.id}"]}'`)
+    expect(page).toContain('Mark all as read')
+    const listed = [...page.matchAll(/data-notification="([\w-]+)"/g)].map((m) => m[1])
+    expect(listed).toHaveLength(3)
+    expect(listed[0]).toBe(breach.id)
+
+    // Marking read needs the CSRF header, like every change.
+    expect(
+      (await person.call('POST', '/v1/notifications/read', { ids: [churn.id] }, { csrf: false })).status,
+    ).toBe(403)
+    expect((await person.call('POST', '/v1/notifications/read', { ids: [churn.id] })).status).toBe(200)
+    const after = await (await person.call('GET', '/app/notifications?unread=true')).text()
+    expect(after).toMatch(/data-unread="1"/)
+    expect([...after.matchAll(/data-notification="([\w-]+)"/g)].map((m) => m[1])).toEqual([breach.id])
+
+    // Preferences: the form shows the defaults, and what PUT saves comes back checked.
+    const form = page.slice(page.indexOf('data-shape="notification-preferences"'))
+    expect(form.match(/type="checkbox" data-kind=/g)).toHaveLength(40)
+    expect(form).toMatch(/data-kind="escalation" value="email" checked/)
+    expect(form).toMatch(/data-kind="new_conversation" value="email" (?!checked)/)
+    const saved = await person.call('PUT', '/v1/notification-preferences', {
+      kinds: { escalation: ['dashboard', 'whatsapp'], new_conversation: [] },
+      whatsapp: '14155550123',
+      email: null,
+      webhook: { url: 'https://hooks.example/atlas', secret: 'a-long-enough-secret' },
+    })
+    expect(saved.status).toBe(200)
+    const again = await (await person.call('GET', '/app/notifications')).text()
+    expect(again).toMatch(/data-kind="escalation" value="whatsapp" checked/)
+    expect(again).toMatch(/data-kind="escalation" value="email" (?!checked)/)
+    expect(again).toMatch(/data-kind="new_conversation" value="dashboard" (?!checked)/)
+    expect(again).toContain('name="whatsapp" value="14155550123"')
+    expect(again).toContain('name="webhook.url" value="https://hooks.example/atlas"')
+    expect(again).toContain(`placeholder="${person.email}"`)
+  })
+
+  it('shows churn risks with signals and save plays, records outcomes, and the churn and CSAT reports', async () => {
+    const asked = await ask('Where do I change the billing email?')
+    const { contactId, ticket } = await contactOf(asked.conversationId)
+    await db().delete(churnRisks).where(eq(churnRisks.contactId, contactId))
+    const [risk] = await db()
+      .insert(churnRisks)
+      .values({
+        tenantId: t.tenantId,
+        contactId,
+        signals: [
+          {
+            kind: 'competitor_mention',
+            evidence: 'mentioned Rivalcorp',
+            strength: 0.8,
+            at: new Date().toISOString(),
+            ticketId: ticket.id,
+          },
+          { kind: 'price_complaint', evidence: 'too expensive', strength: 0.7, at: new Date().toISOString() },
+        ],
+        healthScore: 45,
+      })
+      .returning()
+    await db()
+      .insert(savePlaySteps)
+      .values({
+        tenantId: t.tenantId,
+        riskId: risk!.id,
+        ordinal: 0,
+        kind: 'offer',
+        text: 'Offer 20% off the renewal',
+        dueAt: new Date(Date.now() + 2 * 86_400_000),
+      })
+    expect((await t.api('POST', `/v1/tickets/${ticket.number}/satisfaction`, { score: 5 })).status).toBe(201)
+
+    const agent = await signIn(t, 'agent@quillstack.example', 'atlas-demo-agent')
+    const response = await agent.call('GET', '/app/success')
+    expect(response.status).toBe(200)
+    const page = await response.text()
+    expect(page).toMatch(/<a href="\/app\/success" class="current" aria-current="page">Customer success<\/a>/)
+    const card = page.slice(page.indexOf(`data-risk="${risk!.id}"`)).split('</article>')[0]!
+    expect(card).toContain('Mentioned a competitor')
+    expect(card).toContain('mentioned Rivalcorp')
+    expect(card).toContain(`href="/app/tickets/${ticket.id}"`)
+    expect(card).toContain('Complained about the price')
+    expect(card).toMatch(
+      /data-step-status="scheduled">[\s\S]*Make an offer[\s\S]*due <time[^>]*>in (1 d 23 h|2 d)</,
+    )
+    expect(card).toContain('Offer 20% off the renewal')
+    expect(card).toMatch(/name="outcome" value="saved"/)
+    expect(card).toMatch(/name="outcome" value="churned"/)
+
+    // The reports are the API's figures.
+    const csat = (await (await t.api('GET', '/v1/reports/csat')).json()) as {
+      csat: number
+      average: number
+      byAgent: Array<{ agent: string; responses: number }>
+    }
+    expect(csat.byAgent.length).toBeGreaterThan(0)
+    expect(page).toMatch(
+      new RegExp(`data-figure="csat-share"><div class="figure">${Math.round(csat.csat * 100)}%`),
+    )
+    expect(page).toMatch(
+      new RegExp(`data-figure="csat-average"><div class="figure">${csat.average.toFixed(2)}<`),
+    )
+    expect(page).toContain('response rate (')
+    expect(page).toMatch(
+      /<table aria-label="CSAT per agent">[\s\S]*<td>(Bot|Alex Admin|Sam Agent|Unassigned)<\/td>/,
+    )
+
+    // Recording the outcome: the risk is saved, its steps skipped, the save rate counts it.
+    const before = (await (await t.api('GET', '/v1/churn-report')).json()) as {
+      saved: number
+      churned: number
+    }
+    const saved = await agent.call('POST', `/v1/churn-risks/${risk!.id}/outcome`, {
+      outcome: 'saved',
+      note: `Agreed a discount ${XSS}`,
+    })
+    expect(saved.status).toBe(200)
+    const again = await agent.call('POST', `/v1/churn-risks/${risk!.id}/outcome`, { outcome: 'churned' })
+    expect(again.status).toBe(409)
+    const report = (await (await t.api('GET', '/v1/churn-report')).json()) as {
+      saved: number
+      saveRate: number
+    }
+    expect(report.saved).toBe(before.saved + 1)
+    const open = await (await agent.call('GET', '/app/success')).text()
+    expect(open).not.toContain(`data-risk="${risk!.id}"`)
+    expect(open).toMatch(
+      new RegExp(`data-figure="save-rate"><div class="figure">${Math.round(report.saveRate * 100)}%`),
+    )
+    const done = await (await agent.call('GET', '/app/success?status=saved')).text()
+    const savedCard = done.slice(done.indexOf(`data-risk="${risk!.id}"`)).split('</article>')[0]!
+    expect(savedCard).toContain('data-status="saved"')
+    expect(savedCard).toContain('by Sam Agent')
+    expect(savedCard).toContain('Agreed a discount &lt;script&gt;')
+    expect(savedCard).toMatch(/data-step-status="skipped"/)
+    expect(savedCard).not.toContain('name="outcome"')
+  })
+
+  it('shows knowledge gaps: this week so far, the latest digest with questions and answers, drafting an article', async () => {
+    const week = 7 * 86_400_000
+    const end = new Date(Date.now() - 86_400_000)
+    const question = (q: string, answer: string | null, n: number) => ({
+      gapId: randomUUID(),
+      question: q,
+      ticketId: null,
+      ticketNumber: 10_000 + n,
+      humanAnswer: answer,
+      askedAt: new Date(end.getTime() - n * 3600_000).toISOString(),
+    })
+    const [older] = await db()
+      .insert(knowledgeGapDigests)
+      .values({
+        tenantId: t.tenantId,
+        periodStart: new Date(end.getTime() - 2 * week),
+        periodEnd: new Date(end.getTime() - week),
+        groups: [
+          {
+            label: 'invoices in euros',
+            keywords: ['invoice', 'euro'],
+            count: 3,
+            questions: [],
+            articleId: null,
+          },
+        ],
+      })
+      .returning()
+    const [digest] = await db()
+      .insert(knowledgeGapDigests)
+      .values({
+        tenantId: t.tenantId,
+        periodStart: new Date(end.getTime() - week),
+        periodEnd: end,
+        groups: [
+          {
+            label: 'dark mode',
+            keywords: ['dark', 'theme'],
+            count: 12,
+            questions: [
+              question('Is there a dark mode?', 'Yes: Settings → Appearance → Dark.', 1),
+              question('Can the editor be black?', null, 2),
+            ],
+            articleId: null,
+          },
+          {
+            label: `sso ${XSS}`,
+            keywords: ['sso'],
+            count: 1,
+            questions: [question('Do you support SAML?', `Only on Enterprise ${XSS}`, 3)],
+            articleId: null,
+          },
+        ],
+      })
+      .returning()
+    await db()
+      .insert(knowledgeGaps)
+      .values({
+        tenantId: t.tenantId,
+        question: 'Can I print a notebook as a booklet?',
+        bestScore: 0.1,
+        reason: 'low_confidence',
+        idempotencyKey: `dashboard-test-${randomUUID()}`,
+      })
+
+    const agent = await signIn(t, 'agent@quillstack.example', 'atlas-demo-agent')
+    const page = await (await agent.call('GET', '/app/knowledge-gaps')).text()
+    expect(page).toMatch(/aria-current="page">Knowledge gaps</)
+    const recent = page.slice(page.indexOf('id="recent-heading"'), page.indexOf('data-digest='))
+    expect(recent).toContain('Can I print a notebook as a booklet?')
+    expect(recent).not.toContain('Draft Library article')
+    const latest = page.slice(page.indexOf(`data-digest="${digest!.id}"`))
+    expect(latest).toContain('Latest digest')
+    expect(latest).toContain('Customers asked about <q>dark mode</q> 12 times')
+    expect(latest).toContain('(2 of 12)')
+    expect(latest).toContain('Is there a dark mode?')
+    expect(latest).toContain('Yes: Settings → Appearance → Dark.')
+    expect(latest).toContain('No person has answered it yet.')
+    expect(latest).toContain('<a href="/app/tickets/TKT-10001">TKT-10001</a>')
+    expect(latest).toContain(
+      'Customers asked about <q>sso &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</q> once',
+    )
+    expect(page).not.toContain(XSS)
+    expect(latest).toContain(`data-api="POST /v1/knowledge-gaps/digests/${digest!.id}/groups/0/article"`)
+    expect(latest).toContain(`data-api="POST /v1/knowledge-gaps/digests/${digest!.id}/groups/1/article"`)
+    expect(page).toContain(`href="/app/knowledge-gaps?digest=${older!.id}"`)
+
+    // Drafting: the group links to its draft (for an admin; an agent is told who publishes it).
+    const drafted = await agent.call('POST', `/v1/knowledge-gaps/digests/${digest!.id}/groups/0/article`)
+    expect(drafted.status).toBe(201)
+    const { articleId } = (await drafted.json()) as { articleId: string }
+    const forAgent = await (await agent.call('GET', '/app/knowledge-gaps')).text()
+    expect(forAgent).toContain(`data-article="${articleId}"`)
+    expect(forAgent).toContain('An admin reviews and publishes it')
+    expect(forAgent).not.toContain(`groups/0/article"`)
+    const forAdmin = await (await admin.call('GET', '/app/knowledge-gaps')).text()
+    expect(forAdmin).toContain(
+      `<a class="button" href="/app/settings/library/${articleId}">Open the draft article</a>`,
+    )
+    const article = await admin.call('GET', `/app/settings/library/${articleId}`)
+    expect(article.status).toBe(200)
+    expect(await article.text()).toContain('Dark mode')
+
+    // An earlier digest in full; unknown and foreign digests are 404.
+    const earlier = await (await agent.call('GET', `/app/knowledge-gaps?digest=${older!.id}`)).text()
+    expect(earlier).toContain('Customers asked about <q>invoices in euros</q> 3 times')
+    expect(earlier).toContain(`href="/app/knowledge-gaps?digest=${digest!.id}"`)
+    const { tenant } = await createTenant(db())
+    const [foreign] = await db()
+      .insert(knowledgeGapDigests)
+      .values({ tenantId: tenant.id, periodStart: new Date(0), periodEnd: new Date(week), groups: [] })
+      .returning()
+    expect((await agent.call('GET', `/app/knowledge-gaps?digest=${foreign!.id}`)).status).toBe(404)
+    expect((await agent.call('GET', `/app/knowledge-gaps?digest=${randomUUID()}`)).status).toBe(404)
+    expect((await agent.call('GET', '/app/knowledge-gaps?digest=nope')).status).toBe(404)
+  })
+
+  it('asks strangers to sign in for the new pages', async () => {
+    for (const path of ['/app/notifications', '/app/success', '/app/knowledge-gaps']) {
+      const response = await t.app.request(path)
+      expect(response.status).toBe(303)
+      expect(response.headers.get('location')).toBe(`/app/login?next=${encodeURIComponent(path)}`)
+    }
   })
 })

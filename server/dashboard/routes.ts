@@ -12,16 +12,28 @@ import { findSession, SESSION_COOKIE } from '../auth/sessions.ts'
 import type { SignInThrottle } from '../auth/sign-in-throttle.ts'
 import { FORWARDED_PRINCIPAL, type Principal, sessionPrincipal } from '../http/auth.ts'
 import type { TodayView } from '../metrics/today.ts'
+import type { NotificationPreferences } from '../notifications/preferences.ts'
 import { signInWithPassword, signOut } from '../routes/auth.ts'
 import type { ContactProfileView } from '../routes/contacts.ts'
 import type { Runtime } from '../runtime.ts'
 import { page, type Viewer } from './layout.ts'
-import { contactPage } from './pages/contact.ts'
+import { type ContactExtras, type CustomerHealth, contactPage } from './pages/contact.ts'
 import { type ConversationData, conversationPage, type Member } from './pages/conversation.ts'
 import { type InboxQuery, type InboxRow, inboxPage } from './pages/inbox.ts'
+import {
+  type DigestDetail,
+  type DigestSummary,
+  knowledgeGapsPage,
+  type RecentGaps,
+} from './pages/knowledge-gaps.ts'
 import { invitePage, loginPage } from './pages/login.ts'
+import { type NotificationItem, notificationsPage } from './pages/notifications.ts'
 import { articlePage, type SettingsData, settingsPage } from './pages/settings.ts'
+import type { SlaClock } from './pages/sla.ts'
+import { type ChurnReport, type ChurnRisk, type CsatReport, successPage } from './pages/success.ts'
 import { todayPage } from './pages/today.ts'
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 const ASSETS: Record<string, { type: string; body: string }> = {
   'app.css': { type: 'text/css; charset=utf-8', body: asset('app.css') },
@@ -109,16 +121,31 @@ export function dashboardRoutes(
     const token = getCookie(c, SESSION_COOKIE)
     const session = token ? await findSession(db, token) : null
     if (!session) return c.redirect(`/app/login?next=${encodeURIComponent(c.req.path)}`, 303)
-    c.set('principal', sessionPrincipal(session))
+    const principal = sessionPrincipal(session)
+    c.set('principal', principal)
     c.set('viewer', {
       userId: session.userId,
       name: session.name,
       role: session.role,
       csrfToken: session.csrfToken,
       availability: session.availability,
+      unread: await unreadCount(principal),
     })
     await next()
   })
+
+  /** The bell's count on every page; a page still renders when it cannot be read. */
+  async function unreadCount(principal: Principal): Promise<number | undefined> {
+    try {
+      const response = await fetchApp('/v1/notifications?unread=true&limit=0', undefined, {
+        [FORWARDED_PRINCIPAL]: principal,
+      })
+      if (!response.ok) return undefined
+      return ((await response.json()) as { unread?: number }).unread
+    } catch {
+      return undefined
+    }
+  }
 
   /** GET on the app's own API as the viewer (resolved once, for all of a page's reads); null for 404. */
   const read = async <T>(c: Context<Env>, path: string): Promise<T | null> => {
@@ -157,9 +184,11 @@ export function dashboardRoutes(
       status: c.req.query('status'),
       q: c.req.query('q')?.trim() || undefined,
       archived: c.req.query('archived') || undefined,
+      sort: c.req.query('sort') === 'sla' ? 'sla' : undefined,
     }
     const params = new URLSearchParams({ limit: '100' })
-    for (const [k, v] of Object.entries(query)) if (v) params.set(k, v)
+    // The SLA order is the dashboard's, over the rows of this page.
+    for (const [k, v] of Object.entries(query)) if (v && k !== 'sort') params.set(k, v)
     const list = await read<{ conversations: InboxRow[]; counts?: Record<string, number> }>(
       c,
       `/v1/conversations?${params}`,
@@ -181,7 +210,7 @@ export function dashboardRoutes(
     if (!data) return notFoundPage(c)
     const ref = data.ticket?.number
     const exclude = c.req.query('exclude')
-    const [team, canned, tags, suggestions] = await Promise.all([
+    const [team, canned, tags, suggestions, sla] = await Promise.all([
       read<{ members: Member[] }>(c, '/v1/workspace/members').then((r) => r?.members ?? []),
       read<{ cannedResponses: Array<{ shortcut: string; title: string; body: string }> }>(
         c,
@@ -195,6 +224,11 @@ export function dashboardRoutes(
             // Suggestions are a help, not the page: when they fail (logged by the API) the page says so.
           ).catch(() => null)
         : null,
+      ref
+        ? read<{ clocks: SlaClock[] }>(c, `/v1/tickets/${ref}/sla`)
+            .then((r) => r?.clocks ?? [])
+            .catch(() => null)
+        : [],
     ])
     const viewer = c.get('viewer')
     return c.html(
@@ -209,6 +243,7 @@ export function dashboardRoutes(
           tags: (tags?.tags ?? []).map((t) => t.name),
           suggestions: suggestions?.suggestions ?? null,
           viewerId: viewer.userId,
+          sla,
         }),
       }),
     )
@@ -217,12 +252,108 @@ export function dashboardRoutes(
   app.get('/contacts/:id', async (c) => {
     const view = await read<ContactProfileView>(c, `/v1/contacts/${encodeURIComponent(c.req.param('id'))}`)
     if (!view) return notFoundPage(c)
+    const id = encodeURIComponent(view.contact.id)
+    // The health details and churn risks help the profile; without them it still shows the rest.
+    const [health, risks, names] = await Promise.all([
+      read<CustomerHealth>(c, `/v1/customer-health/${id}`).catch(() => null),
+      read<{ risks: ChurnRisk[] }>(c, `/v1/churn-risks?status=open&contact=${id}`)
+        .then((r) => r?.risks ?? [])
+        .catch(() => null),
+      memberNames(c),
+    ])
+    const extras: ContactExtras = { health, risks, names }
     return c.html(
       page({
         title: view.contact.name ?? 'Customer',
         viewer: c.get('viewer'),
         current: 'inbox',
-        body: contactPage(view),
+        body: contactPage(view, extras),
+      }),
+    )
+  })
+
+  /** Team member id → name (for "saved by", per-agent reports). */
+  const memberNames = async (c: Context<Env>) =>
+    new Map(
+      ((await read<{ members: Member[] }>(c, '/v1/workspace/members').catch(() => null))?.members ?? []).map(
+        (m) => [m.id, m.name],
+      ),
+    )
+
+  app.get('/success', async (c) => {
+    const asked = c.req.query('status')
+    const status = asked === 'saved' || asked === 'churned' || asked === 'all' ? asked : 'open'
+    const [risks, churn, csat, names] = await Promise.all([
+      read<{ risks: ChurnRisk[] }>(c, `/v1/churn-risks${status === 'all' ? '' : `?status=${status}`}`),
+      read<ChurnReport>(c, '/v1/churn-report'),
+      read<CsatReport>(c, '/v1/reports/csat'),
+      memberNames(c),
+    ])
+    return c.html(
+      page({
+        title: 'Customer success',
+        viewer: c.get('viewer'),
+        current: 'success',
+        live: true,
+        body: successPage({ status, risks: risks?.risks ?? [], churn, csat, names }),
+      }),
+    )
+  })
+
+  app.get('/knowledge-gaps', async (c) => {
+    const asked = c.req.query('digest')
+    if (asked !== undefined && !UUID.test(asked)) return notFoundPage(c)
+    const [list, recent] = await Promise.all([
+      read<{ digests: DigestSummary[] }>(c, '/v1/knowledge-gaps/digests'),
+      read<RecentGaps>(c, '/v1/knowledge-gaps/recent').catch(() => null),
+    ])
+    const digests = list?.digests ?? []
+    const shown = asked ?? digests[0]?.id
+    const digest = shown
+      ? await read<{ digest: DigestDetail }>(c, `/v1/knowledge-gaps/digests/${shown}`)
+      : null
+    if (asked && !digest) return notFoundPage(c)
+    const viewer = c.get('viewer')
+    return c.html(
+      page({
+        title: 'Knowledge gaps',
+        viewer,
+        current: 'knowledge-gaps',
+        body: knowledgeGapsPage({
+          digests,
+          digest: digest?.digest ?? null,
+          recent,
+          isAdmin: viewer.role === 'admin',
+        }),
+      }),
+    )
+  })
+
+  app.get('/notifications', async (c) => {
+    const unreadOnly = c.req.query('unread') === 'true'
+    const [list, prefs, me] = await Promise.all([
+      read<{ unread: number; notifications: NotificationItem[] }>(
+        c,
+        `/v1/notifications${unreadOnly ? '?unread=true' : ''}`,
+      ),
+      read<{ preferences: NotificationPreferences }>(c, '/v1/notification-preferences'),
+      read<{ members: Member[] }>(c, '/v1/workspace/members').catch(() => null),
+    ])
+    const viewer = c.get('viewer')
+    const email = me?.members.find((m) => m.id === viewer.userId)?.email ?? null
+    return c.html(
+      page({
+        title: 'Notifications',
+        viewer,
+        current: 'notifications',
+        live: true,
+        body: notificationsPage({
+          unreadOnly,
+          unread: list?.unread ?? 0,
+          notifications: list?.notifications ?? [],
+          preferences: prefs?.preferences ?? null,
+          viewerEmail: email,
+        }),
       }),
     )
   })

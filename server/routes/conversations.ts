@@ -6,6 +6,7 @@ import { parseInput } from '../../common/validation.ts'
 import { type Executor, rowsOf } from '../../drizzle/database.ts'
 import type { ChannelKind } from '../../drizzle/schema/channels.ts'
 import type { ConversationInbox, MessageAuthor } from '../../drizzle/schema/conversations.ts'
+import type { SlaClockStatus, SlaMetricName } from '../../drizzle/schema/customer-success.ts'
 import {
   TICKET_STATUSES,
   type TicketOwner,
@@ -92,6 +93,25 @@ export interface InboxTicket {
   queue: string | null
   assignee: InboxAssignee | null
   createdAt: string
+  /**
+   * The SLA clock that needs attention first while the ticket is open: a running (or breached and
+   * still running) clock with the earliest due time, else a paused one; null when no clock runs.
+   */
+  sla: InboxSla | null
+}
+
+export interface InboxSla {
+  metric: SlaMetricName
+  status: SlaClockStatus
+  policyName: string
+  targetSeconds: number
+  /** Business seconds used while paused (running: up to when it last started running). */
+  usedSeconds: number
+  /** Null while paused. */
+  dueAt: string | null
+  warnAt: string | null
+  warnedAt: string | null
+  breachedAt: string | null
 }
 
 export interface InboxConversation {
@@ -269,6 +289,15 @@ async function inboxList(
     ticket_assignee: string | null
     ticket_created_at: string | null
     assignee_name: string | null
+    sla_metric: SlaMetricName | null
+    sla_status: SlaClockStatus | null
+    sla_policy_name: string | null
+    sla_target_seconds: number | null
+    sla_used_seconds: number | null
+    sla_due_at: string | null
+    sla_warn_at: string | null
+    sla_warned_at: string | null
+    sla_breached_at: string | null
     last_body: string | null
     last_direction: 'inbound' | 'outbound' | null
     last_author: MessageAuthor | null
@@ -292,6 +321,10 @@ async function inboxList(
         t.category as ticket_category, t.subject as ticket_subject, t.queue as ticket_queue,
         t.assignee as ticket_assignee, ${iso(sql`t.created_at`)} as ticket_created_at,
         u.name as assignee_name,
+        sla.metric as sla_metric, sla.status as sla_status, sla.policy_name as sla_policy_name,
+        sla.target_seconds as sla_target_seconds, sla.used_seconds as sla_used_seconds,
+        ${iso(sql`sla.due_at`)} as sla_due_at, ${iso(sql`sla.warn_at`)} as sla_warn_at,
+        ${iso(sql`sla.warned_at`)} as sla_warned_at, ${iso(sql`sla.breached_at`)} as sla_breached_at,
         lm.body as last_body, lm.direction as last_direction, lm.author as last_author,
         ${iso(sql`lm.created_at`)} as last_at,
         coalesce(exists (select 1 from drafts d where d.ticket_id = t.id and d.status = 'pending'), false)
@@ -307,6 +340,12 @@ async function inboxList(
         )`)} end as waiting_since
       ${from}
       left join users u on u.tenant_id = c.tenant_id and u.id::text = t.assignee
+      left join lateral (
+        select s.* from ticket_slas s
+        where s.ticket_id = t.id and ${OPEN_TICKET} and s.status in ('running', 'breached', 'paused')
+        order by (s.running_since is null), s.due_at asc nulls last, s.metric
+        limit 1
+      ) sla on true
       left join lateral (
         select m.body, m.direction, m.author, m.created_at from messages m
         where m.conversation_id = c.id and m.direction <> 'internal'
@@ -372,6 +411,20 @@ async function inboxList(
               queue: r.ticket_queue,
               assignee: r.ticket_assignee ? { id: r.ticket_assignee, name: r.assignee_name } : null,
               createdAt: r.ticket_created_at!,
+              sla:
+                r.sla_metric && r.sla_status
+                  ? {
+                      metric: r.sla_metric,
+                      status: r.sla_status,
+                      policyName: r.sla_policy_name!,
+                      targetSeconds: Number(r.sla_target_seconds),
+                      usedSeconds: Number(r.sla_used_seconds),
+                      dueAt: r.sla_due_at,
+                      warnAt: r.sla_warn_at,
+                      warnedAt: r.sla_warned_at,
+                      breachedAt: r.sla_breached_at,
+                    }
+                  : null,
             },
       snippet: snippetOf(r.last_body),
       lastMessage:

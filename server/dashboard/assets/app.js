@@ -52,6 +52,10 @@
         // Never wipe out what someone is typing, unless their own action just finished.
         const busy = (typing && current.contains(typing)) || current.querySelector('[data-dirty]')
         if (busy && !force) continue
+        // What someone opened stays open (a group's questions, a history).
+        for (const open of current.querySelectorAll('details[id][open]')) {
+          fresh.querySelector(`details[id="${CSS.escape(open.id)}"]`)?.setAttribute('open', '')
+        }
         current.replaceWith(fresh)
       }
       bind(document)
@@ -75,6 +79,7 @@
   // <button data-api="POST /v1/tickets/TKT-1/take-over" data-body='{"…"}'>, or a <form data-api="…">
   // whose named fields become the JSON body (data-split="name" splits a comma list into an array).
   function bodyOf(form) {
+    if (form.dataset.shape === 'notification-preferences') return preferencesOf(form)
     const body = form.dataset.body ? JSON.parse(form.dataset.body) : {}
     const split = (form.dataset.split ?? '').split(',').filter(Boolean)
     for (const field of form.elements) {
@@ -110,9 +115,30 @@
     return body
   }
 
-  async function run(element, body) {
+  // The notification preferences form: channels per kind from its checkboxes, an empty WhatsApp
+  // number or email as null, and no webhook when both its fields are empty.
+  function preferencesOf(form) {
+    const kinds = {}
+    for (const box of form.querySelectorAll('input[type=checkbox][data-kind]')) {
+      kinds[box.dataset.kind] ??= []
+      if (box.checked) kinds[box.dataset.kind].push(box.value)
+    }
+    const value = (name) => form.elements[name]?.value.trim() ?? ''
+    const url = value('webhook.url')
+    const secret = value('webhook.secret')
+    return {
+      kinds,
+      whatsapp: value('whatsapp') || null,
+      email: value('email') || null,
+      webhook: url || secret ? { url, secret } : null,
+    }
+  }
+
+  async function run(element, body, submitter) {
     const [method, url] = element.dataset.api.split(' ')
     if (element.dataset.confirm && !window.confirm(element.dataset.confirm)) return
+    // A form with several submit buttons: the one pressed may ask first (data-confirm-submit).
+    if (submitter?.dataset.confirmSubmit && !window.confirm(submitter.dataset.confirmSubmit)) return
     element.setAttribute('aria-busy', 'true')
     try {
       const result = await api(method, url, method === 'GET' ? undefined : body)
@@ -153,7 +179,11 @@
             }
             return
           }
-          run(el, bodyOf(el))
+          // A named submit button adds its value (e.g. outcome=saved or outcome=churned).
+          const submitter = event.submitter
+          const body = bodyOf(el)
+          if (submitter?.name && el.dataset.shape === undefined) body[submitter.name] = submitter.value
+          run(el, body, submitter)
         })
       } else {
         el.addEventListener('click', (event) => {
@@ -325,6 +355,78 @@
     text.value = use.dataset.useText
     text.dataset.dirty = '1'
     text.focus()
+  })
+
+  // ——— times: "in 12 min", "5 min ago" kept current between refreshes ———
+  // As layout.ts `span` says it.
+  function span(seconds) {
+    const minutes = Math.max(1, Math.round(Math.abs(seconds) / 60))
+    if (minutes < 60) return `${minutes} min`
+    if (minutes < 1440) {
+      const m = minutes % 60
+      return m ? `${Math.floor(minutes / 60)} h ${m} min` : `${Math.floor(minutes / 60)} h`
+    }
+    const h = Math.floor((minutes % 1440) / 60)
+    return h ? `${Math.floor(minutes / 1440)} d ${h} h` : `${Math.floor(minutes / 1440)} d`
+  }
+  function relativeTimes() {
+    const now = Date.now()
+    for (const time of document.querySelectorAll('time[data-relative]')) {
+      const at = Date.parse(time.getAttribute('datetime') ?? '')
+      if (Number.isNaN(at)) continue
+      const seconds = (at - now) / 1000
+      time.textContent = seconds >= 0 ? `in ${span(seconds)}` : `${span(seconds)} ago`
+    }
+  }
+  setInterval(relativeTimes, 30_000)
+
+  // ——— notifications: the bell's unread count on every page ———
+  // Notifications are not in the event stream: the count is polled every 30 s while the page is
+  // visible (and at once when it becomes visible again); a refresh of the page updates it as well.
+  function unreadLabel(n) {
+    return `Notifications: ${n === 0 ? 'none' : n > 99 ? 'more than 99' : n} unread`
+  }
+  function showUnread(n) {
+    const bell = document.getElementById('notifications-link')
+    if (!bell) return
+    bell.dataset.unread = String(n)
+    bell.setAttribute('aria-label', unreadLabel(n))
+    const count = bell.querySelector('.unread-count')
+    if (count) {
+      count.textContent = n > 99 ? '99+' : String(n)
+      count.hidden = n === 0
+    }
+  }
+  async function pollUnread() {
+    const bell = document.getElementById('notifications-link')
+    if (!bell || document.visibilityState !== 'visible') return
+    const before = Number(bell.dataset.unread ?? 0)
+    const response = await fetch('/v1/notifications?unread=true&limit=1', {
+      credentials: 'same-origin',
+      headers: { accept: 'application/json' },
+    })
+    if (!response.ok) return
+    const data = await response.json()
+    const n = Number(data.unread ?? 0)
+    if (n === before) return
+    showUnread(n)
+    if (n > before && data.notifications?.[0]) say(`New notification: ${data.notifications[0].title}`)
+    if (document.getElementById('notifications')) refresh().catch(() => {})
+  }
+  setInterval(() => pollUnread().catch(() => {}), 30_000)
+  document.addEventListener('visibilitychange', () => pollUnread().catch(() => {}))
+
+  // Opening a notification's link marks it read (sent with keepalive, so leaving the page is fine).
+  document.addEventListener('click', (event) => {
+    const link = event.target instanceof HTMLElement ? event.target.closest('a[data-read-on-open]') : null
+    if (!link) return
+    fetch('/v1/notifications/read', {
+      method: 'POST',
+      credentials: 'same-origin',
+      keepalive: true,
+      headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+      body: JSON.stringify({ ids: [link.dataset.readOnOpen] }),
+    }).catch(() => {})
   })
 
   // The availability switch in the top bar.

@@ -6,6 +6,7 @@ import { html, raw } from 'hono/html'
 import { TICKET_PRIORITIES } from '../../../drizzle/schema/tickets.ts'
 import { ago, type Markup, when } from '../layout.ts'
 import { type AuditEntry, describeAudit } from './audit.ts'
+import { type SlaClock, slaBadge, slaPanel } from './sla.ts'
 
 export interface ConversationData {
   conversation: {
@@ -82,6 +83,8 @@ export function conversationPage(
     tags: string[]
     suggestions: Suggestion[] | null
     viewerId: string | null
+    /** The ticket's SLA clocks; null when they could not be read. */
+    sla?: SlaClock[] | null
   },
 ): Markup {
   const { conversation, ticket } = data
@@ -94,6 +97,7 @@ export function conversationPage(
 <h1 id="conversation-title" data-live>${ref ? html`<span>${ref}</span> · ` : ''}${ticket?.subject ?? contactName}
   ${ticket ? html`<span class="badge status-${ticket.status}">${label(ticket.status)}</span>` : ''}
   ${ticket && ticket.priority !== 'normal' ? html`<span class="badge priority-${ticket.priority}">${ticket.priority}</span>` : ''}
+  ${ticket && !['resolved', 'closed'].includes(ticket.status) ? slaBadge(pressing(extras.sla ?? [])) : ''}
 </h1>
 <div class="conversation">
   <section aria-label="Conversation">
@@ -108,6 +112,7 @@ export function conversationPage(
   <aside class="side" aria-label="Ticket">
     <div id="side" data-live>
       ${ticket ? ticketPanel(data, extras, names) : html`<div class="panel">No ticket.</div>`}
+      ${ticket && extras.sla !== undefined ? slaPanel(extras.sla) : ''}
       <div class="panel">
         <h2>Customer</h2>
         <dl>
@@ -123,6 +128,14 @@ export function conversationPage(
     </div>
   </aside>
 </div>`
+}
+
+/** The clock to watch while the ticket is open: running ones by due time, else a paused one. */
+function pressing(clocks: SlaClock[]) {
+  const live = clocks.filter((c) => c.status !== 'met')
+  const running = live.filter((c) => c.dueAt).sort((a, b) => Date.parse(a.dueAt!) - Date.parse(b.dueAt!))
+  const clock = running[0] ?? live[0]
+  return clock ? { ...clock, policyName: clock.policy.name } : null
 }
 
 function message(m: ConversationData['messages'][number], names: Map<string, string>) {

@@ -2,8 +2,10 @@
 // Resolved / Closed, and the channel inboxes New / Active / Expired / Outgoing), searchable, with
 // conversations idle for 30 days archived out of the default view. Live through the event stream.
 import { html } from 'hono/html'
+import type { InboxSla } from '../../routes/conversations.ts'
 import { ago, type Markup } from '../layout.ts'
 import { label } from './conversation.ts'
+import { slaBadge, slaRank } from './sla.ts'
 
 export interface InboxRow {
   id: string
@@ -23,6 +25,8 @@ export interface InboxRow {
     assignee?: { id: string; name: string | null } | string | null
     category?: string | null
     subject?: string | null
+    /** The SLA clock to watch (see InboxTicket.sla). */
+    sla?: InboxSla | null
   } | null
   flags?: { draftPending?: boolean; customerWaiting?: boolean }
   draftPending?: boolean
@@ -35,6 +39,8 @@ export interface InboxQuery {
   status?: string | undefined
   q?: string | undefined
   archived?: string | undefined
+  /** `sla`: the most urgent SLA first (this page's rows); otherwise the latest message first. */
+  sort?: string | undefined
 }
 
 const FILTERS = [
@@ -59,7 +65,14 @@ export function inboxPage(
 ): Markup {
   const link = (patch: Partial<InboxQuery>) => {
     const params = new URLSearchParams()
-    const next = { filter: query.filter, inbox: query.inbox, q: query.q, archived: query.archived, ...patch }
+    const next = {
+      filter: query.filter,
+      inbox: query.inbox,
+      q: query.q,
+      archived: query.archived,
+      sort: query.sort,
+      ...patch,
+    }
     for (const [k, v] of Object.entries(next)) if (v) params.set(k, v)
     const s = params.toString()
     return `/app/inbox${s ? `?${s}` : ''}`
@@ -67,6 +80,18 @@ export function inboxPage(
   const filter = query.filter ?? (query.status || query.inbox ? '' : 'all')
   const count = (key: string) =>
     counts && key in counts ? html`<span class="count">${counts[key]}</span>` : ''
+  const bySla = query.sort === 'sla'
+  const now = Date.now()
+  const listed = bySla
+    ? rows
+        .map((r, i) => ({ r, i, rank: slaRank(r.ticket?.sla) }))
+        .sort((a, b) => a.rank - b.rank || a.i - b.i)
+        .map((x) => x.r)
+    : rows
+  const atRisk = rows.filter((r) => r.ticket?.sla && ['breached', 'running'].includes(r.ticket.sla.status))
+  const breached = atRisk.filter(
+    (r) => r.ticket!.sla!.status === 'breached' || Date.parse(r.ticket!.sla!.dueAt ?? '') <= now,
+  ).length
   return html`
 <h1>Inbox</h1>
 <nav class="filters" aria-label="Ticket filters">
@@ -84,18 +109,29 @@ export function inboxPage(
     <option value="true" ${query.archived === 'true' ? 'selected' : ''}>Archived only</option>
     <option value="all" ${query.archived === 'all' ? 'selected' : ''}>Everything</option>
   </select>
+  ${query.sort ? html`<input type="hidden" name="sort" value="${query.sort}">` : ''}
   <button type="submit">Search</button>
 </form>
+<nav class="filters sort" aria-label="Sort conversations">
+  <span class="muted small">Sort:</span>
+  <a href="${link({ sort: undefined })}" class="${bySla ? '' : 'current'}" ${bySla ? '' : html`aria-current="true"`}>Latest activity</a>
+  <a href="${link({ sort: 'sla' })}" class="${bySla ? 'current' : ''}" ${bySla ? html`aria-current="true"` : ''}>SLA due first</a>
+</nav>
 <div class="panel" id="inbox-list" data-live>
+  ${
+    atRisk.length
+      ? html`<p class="small sla-summary" data-sla-summary>${breached ? html`<span class="badge sla sla-breached">⚠ ${breached} SLA ${breached === 1 ? 'breach' : 'breaches'}</span> ` : ''}${atRisk.length - breached} with an SLA clock running</p>`
+      : ''
+  }
   ${
     rows.length === 0
       ? html`<p class="muted">No conversations here.</p>`
-      : html`<ul class="list" aria-label="Conversations">${rows.map((r) => row(r))}</ul>`
+      : html`<ul class="list" aria-label="Conversations">${listed.map((r) => row(r, now))}</ul>`
   }
 </div>`
 }
 
-function row(r: InboxRow) {
+function row(r: InboxRow, now: number) {
   const t = r.ticket
   const assignee = t?.assignee
     ? typeof t.assignee === 'string'
@@ -113,7 +149,7 @@ function row(r: InboxRow) {
     ${waiting ? html`<span class="badge status-pending">customer waiting</span>` : ''}
     ${(t?.tags ?? []).map((tag) => html`<span class="badge tag">${tag}</span>`)}
   </span>
-  <span class="muted small">${assignee ? `${assignee} · ` : ''}${ago(r.lastMessageAt)}</span>
+  <span class="muted small">${slaBadge(t?.sla, now)} ${assignee ? `${assignee} · ` : ''}${ago(r.lastMessageAt)}</span>
   <span class="snippet">${r.snippet ?? t?.subject ?? ''}</span>
 </a></li>`
 }

@@ -20,7 +20,7 @@ export function todayPage(view: TodayView, viewerName: string): Markup {
       <div class="figure">${n.escalationsWaiting}</div><div>${plural(n.escalationsWaiting, 'escalation', 'escalations')} waiting</div></a>
     <a class="card" href="/app/inbox?filter=unassigned" data-figure="unassigned"><div class="figure">${n.unassignedWaiting}</div><div>unassigned</div></a>
     <a class="card" href="/app/inbox?filter=mine" data-figure="mine"><div class="figure">${n.mine}</div><div>assigned to you</div></a>
-    <div class="card ${n.slaWarnings > 0 ? 'attention' : ''}" data-figure="sla-warnings"><div class="figure">${n.slaWarnings}</div><div>SLA ${n.slaWarnings === 1 ? 'warning' : 'warnings'}</div></div>
+    <a class="card ${n.slaWarnings > 0 ? 'attention' : ''}" href="/app/inbox?sort=sla" data-figure="sla-warnings"><div class="figure">${n.slaWarnings}</div><div>SLA ${n.slaWarnings === 1 ? 'warning' : 'warnings'}</div></a>
     <a class="card" href="/app/inbox?inbox=new" data-figure="new-conversations"><div class="figure">${n.newConversations}</div><div>new ${n.newConversations === 1 ? 'conversation' : 'conversations'} today</div></a>
   </div>
 </section>
