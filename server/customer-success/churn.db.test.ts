@@ -548,6 +548,9 @@ describe('customer health and churn with simulated time', () => {
     )
     expect(decidedRisk!.steps.map((s) => s.status)).toEqual(['done', 'done', 'done', 'skipped'])
     expect(decidedRisk!.steps[3]!.result).toEqual({ reason: 'outcome saved' })
+    const badFilter = await t.api('GET', '/v1/churn-risks?status=maybe')
+    expect(badFilter.status).toBe(400)
+    expect(await badFilter.text()).toContain('must be open, saved or churned')
 
     // When the last step falls due its job runs, finds the step skipped, and sends nothing.
     await advance(T0 + 168 * HOUR - simulated)

@@ -340,3 +340,14 @@ describe('usedSecondsAt', () => {
     expect(usedSecondsAt(timing, new Date('2025-03-08T09:00:00Z'), null)).toBe(5)
   })
 })
+
+describe('the README example', () => {
+  it('is a valid SLA section, as an admin would PUT it', async () => {
+    const { readFileSync } = await import('node:fs')
+    const readme = readFileSync('README.md', 'utf8')
+    const block = /## Customer success[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)![1]!
+    const parsed = SlaSettingsSchema.safeParse(JSON.parse(block))
+    expect(parsed.error?.issues ?? []).toEqual([])
+    expect(parsed.data!.policies[0]!.businessHours!.holidays).toEqual(['2026-12-25'])
+  })
+})

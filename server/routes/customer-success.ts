@@ -147,14 +147,13 @@ export function customerSuccessRoutes(runtime: Pick<Runtime, 'database' | 'succe
 
   app.get('/churn-risks', async (c) => {
     const { tenantId } = c.get('auth')
-    const status = z
-      .enum(['open', 'saved', 'churned'])
-      .optional()
-      .parse(c.req.query('status') || undefined)
-    // One customer's risks (their profile page).
-    const { contact: contactId } = parseInput(
-      z.object({ contact: z.uuid('must be a UUID').optional() }),
-      { contact: c.req.query('contact') || undefined },
+    // One customer's risks (their profile page), or those with one outcome.
+    const { status, contact: contactId } = parseInput(
+      z.object({
+        status: z.enum(['open', 'saved', 'churned'], { error: 'must be open, saved or churned' }).optional(),
+        contact: z.uuid('must be a UUID').optional(),
+      }),
+      { status: c.req.query('status') || undefined, contact: c.req.query('contact') || undefined },
       'query',
       'bad_request',
     )
