@@ -551,6 +551,9 @@ describe('customer health and churn with simulated time', () => {
     const badFilter = await t.api('GET', '/v1/churn-risks?status=maybe')
     expect(badFilter.status).toBe(400)
     expect(await badFilter.text()).toContain('must be open, saved or churned')
+    const badDays = await t.api('GET', '/v1/churn-report?days=lots')
+    expect(badDays.status).toBe(400)
+    expect(await badDays.text()).toContain('must be a number of days')
 
     // When the last step falls due its job runs, finds the step skipped, and sends nothing.
     await advance(T0 + 168 * HOUR - simulated)

@@ -192,13 +192,19 @@ export function customerSuccessRoutes(runtime: Pick<Runtime, 'database' | 'succe
   })
 
   app.get('/churn-report', async (c) => {
-    const days = z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(3650)
-      .default(90)
-      .parse(c.req.query('days') ?? undefined)
+    const { days } = parseInput(
+      z.object({
+        days: z.coerce
+          .number({ error: 'must be a number of days' })
+          .int('must be a whole number of days')
+          .min(1, 'must be at least 1')
+          .max(3650, 'must be at most 3650')
+          .default(90),
+      }),
+      { days: c.req.query('days') || undefined },
+      'query',
+      'bad_request',
+    )
     return c.json(
       await churnReport(
         db,
