@@ -4,6 +4,7 @@
 
 import { describe, expect, it } from 'vitest'
 import { DEV_GAP_QUESTIONS, type LabelledGapQuestion } from './gap-clusters.dev-fixture.ts'
+import { HELD_OUT_1, HELD_OUT_2 } from './gap-clusters.heldout-fixture.ts'
 import { type ClusterOptions, clusterQuestions, type GapCluster, type GapQuestion } from './gap-clusters.ts'
 
 const topic = (name: string, questions: readonly string[]): LabelledGapQuestion[] =>
@@ -180,11 +181,60 @@ describe('clusterQuestions: dev fixture behind the default threshold', () => {
     const withVectors = purityAndCompleteness(clusters, topicOf)
     const withoutVectors = purityAndCompleteness(clusterQuestions(questions, { wordVectors: null }), topicOf)
     console.log('dev fixture', { withVectors, withoutVectors })
-    // Documented: 0.88 / 0.78 with vectors, 0.84 / 0.63 without.
+    // Documented: 0.88 / 0.79 with vectors, 0.85 / 0.66 without.
     expect(withVectors.purity).toBeGreaterThanOrEqual(0.85)
     expect(withVectors.completeness).toBeGreaterThanOrEqual(0.75)
     expect(withoutVectors.purity).toBeGreaterThanOrEqual(0.8)
     expect(withoutVectors.completeness).toBeGreaterThanOrEqual(0.6)
+  })
+})
+
+/** For each topic: its largest cluster's share of the topic, and that cluster's share in the topic. */
+function topicGroups(clusters: readonly GapCluster[], topicOf: Map<string, string>, name: string) {
+  const size = [...topicOf.values()].filter((t) => t === name).length
+  const best = clusters
+    .map((c) => ({ c, n: c.members.filter((m) => topicOf.get(m.id) === name).length }))
+    .sort((a, b) => b.n - a.n)[0]!
+  return { size, largest: best.n, purity: best.n / best.c.members.length }
+}
+
+describe('clusterQuestions: held-out batches (never tuned on)', () => {
+  it('held-out 1: ten CSV-export and ten two-factor questions among others', () => {
+    // Before the support lexicon (gap-lexicon.ts) and the role context words: CSV 5(+1 two-factor)
+    // + 4 + 1(+1), two-factor 1(+5 CSV) + 4 + 1(+1) + 2 + 1 + 1; B-cubed F1 0.65, purity 0.91.
+    // Now: two-factor 10 alone; CSV 9 alone plus "my boss wants the task table in xlsx … out of
+    // Quillstack" on its own (the product name is its strongest word); F1 0.93, purity 0.97. With
+    // brandNames: ['Quillstack'] both are whole and alone (F1 0.96).
+    const { questions, topicOf } = batch(HELD_OUT_1)
+    const clusters = clusterQuestions(questions)
+    expectPartition(clusters, questions)
+    expect(topicGroups(clusters, topicOf, 'two-factor')).toEqual({ size: 10, largest: 10, purity: 1 })
+    const csv = topicGroups(clusters, topicOf, 'csv export')
+    expect(csv.largest).toBeGreaterThanOrEqual(9)
+    expect(csv.purity).toBe(1)
+    expect(purityAndCompleteness(clusters, topicOf).purity).toBeGreaterThanOrEqual(0.95)
+
+    const branded = clusterQuestions(questions, { brandNames: ['Quillstack'] })
+    for (const name of ['two-factor', 'csv export']) {
+      expect(topicGroups(branded, topicOf, name), name).toEqual({ size: 10, largest: 10, purity: 1 })
+    }
+  })
+
+  it('held-out 2: cancelling, invoices and calendar questions, ten each, among others', () => {
+    // Written before this round of changes and not tuned on. It is still hard: B-cubed F1 0.62 →
+    // 0.65, purity 0.77 → 0.75. Largest groups now: cancel 6 (+1 "free plan limit"), invoices 5
+    // (+1 "payment failed"), calendar 6 (alone; the other four went with "next"/"date" questions
+    // about cancelling), email notifications 4 (+3 invoice questions on e-mailed invoices). So only
+    // this much is asserted: each ten-question topic keeps at least half in one mostly pure group.
+    const { questions, topicOf } = batch(HELD_OUT_2)
+    const clusters = clusterQuestions(questions)
+    expectPartition(clusters, questions)
+    for (const name of ['cancel', 'invoices', 'calendar']) {
+      const g = topicGroups(clusters, topicOf, name)
+      expect(g.largest, name).toBeGreaterThanOrEqual(5)
+      expect(g.purity, name).toBeGreaterThanOrEqual(0.8)
+    }
+    expect(purityAndCompleteness(clusters, topicOf).purity).toBeGreaterThanOrEqual(0.7)
   })
 })
 

@@ -182,7 +182,12 @@ export async function buildDigest(
 
   const answers = await humanAnswers(db, tenantId, gaps)
   const byId = new Map(gaps.map((g) => [g.id, g]))
-  const clusters = clusterQuestions(gaps.map((g) => ({ id: g.id, question: g.question })))
+  // The company's own name says nothing about the topic ("…out of Quillstack"): weigh it as context.
+  const [tenant] = await db.select({ name: tenants.name }).from(tenants).where(eq(tenants.id, tenantId))
+  const clusters = clusterQuestions(
+    gaps.map((g) => ({ id: g.id, question: g.question })),
+    { brandNames: tenant ? [tenant.name] : [] },
+  )
   return clusters
     .map((cluster): DigestGroup => {
       const members = cluster.members
