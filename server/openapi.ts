@@ -55,8 +55,10 @@ export const OPERATIONS: Operations = {
   },
   '/v1/today': {
     get: {
-      summary: 'Today: what needs a person now and the overview figures (computed)',
+      summary:
+        "Today: what needs a person now and the overview figures (computed); SLA warnings are the open tickets whose SLA clocks (the tenant's policies) are breached or past their warning, each with its most urgent clock",
       access: 'operator',
+      query: { limit: '1–100 rows per list (approval queue, escalations, SLA warnings); default 20' },
     },
   },
   '/v1/conversations': {
@@ -458,9 +460,9 @@ export const OPERATIONS: Operations = {
   '/v1/admin/customer-success/{section}': {
     put: {
       summary:
-        'Replace one section: sla, csat, backToBot, health, churn, notifications or knowledgeGaps (validated; 400 names the field)',
+        'Replace one section: sla, csat, backToBot, health, churn, notifications or knowledgeGaps, sent whole (validated; 422 with error.issues naming each field)',
       access: 'admin',
-      body: obj({}, []),
+      body: { type: 'object', description: 'The whole section, as GET /v1/admin/customer-success shows it' },
     },
   },
   '/v1/admin/library/articles': {

@@ -14,6 +14,7 @@ import {
   ticketSlas,
 } from '../../drizzle/schema/customer-success.ts'
 import { notifications } from '../../drizzle/schema/notifications.ts'
+import { tenants } from '../../drizzle/schema/tenants.ts'
 import { testDatabaseKind } from '../../testing/database.ts'
 import { createConversation, createTenant } from '../../testing/fixtures.ts'
 import { eventually, startTestRuntime, type TestRuntime } from '../../testing/runtime.ts'
@@ -258,6 +259,147 @@ describe(`dashboard pages by role (${testDatabaseKind})`, () => {
     expect(todayText).not.toContain('href="/app/settings"')
   })
 
+  it('shows the customer-success settings in effect, escaped, with any invalid stored section; admins only', async () => {
+    const db = t.runtime.database.db
+    const XSS = '<script>alert("x")</script>'
+    const [tenant] = await db.select().from(tenants).where(eq(tenants.id, t.tenantId))
+    const original = tenant!.settings
+    try {
+      const put = async (section: string, body: unknown) => {
+        const response = await admin.call('PUT', `/v1/admin/customer-success/${section}`, body)
+        expect(response.status, section).toBe(200)
+      }
+      await put('sla', {
+        policies: [
+          {
+            id: 'vip',
+            name: `VIP ${XSS}`,
+            match: { priorities: ['urgent'], queues: ['billing'] },
+            targets: { firstResponseMinutes: 15, resolutionMinutes: 240 },
+            warnAt: 0.5,
+            businessHours: { timezone: 'Europe/Berlin', weekly: { mon: [['09:00', '17:00']] } },
+          },
+          { id: 'rest', name: 'Everyone else', targets: { firstResponseMinutes: 240 } },
+        ],
+        followUps: { customerAfterHours: 12, autoResolveAfterHours: null, ownerAfterHours: 2 },
+      })
+      await put('churn', {
+        competitors: ['Trello', 'Asana'],
+        alertWhatsApp: ['+1 415 555-0123'],
+        steps: [
+          { afterHours: 0, kind: 'alert_owner' },
+          { afterHours: 48, kind: 'offer', text: `Hi {name} ${XSS}` },
+        ],
+      })
+      await put('backToBot', { enabled: false, afterMinutes: 90 })
+      await put('notifications', { address: 'team@quillstack.example' })
+      await put('knowledgeGaps', { digestTo: ['lead@quillstack.example', 'docs@quillstack.example'] })
+      // A stored section the API would refuse (saved before it was checked) runs on its defaults.
+      const [saved] = await db.select().from(tenants).where(eq(tenants.id, t.tenantId))
+      await db
+        .update(tenants)
+        .set({ settings: { ...saved!.settings, csat: { delayMinutes: -1 } } })
+        .where(eq(tenants.id, t.tenantId))
+      const api = (await (await admin.call('GET', '/v1/admin/customer-success')).json()) as {
+        settings: Record<string, unknown>
+        invalid: Array<{ section: string }>
+      }
+      expect(api.invalid.map((i) => i.section)).toEqual(['csat'])
+
+      const response = await admin.call('GET', '/app/settings')
+      expect(response.status).toBe(200)
+      const page = await response.text()
+      const block = (name: string) => {
+        const start = page.indexOf(`<div class="cs-section" id="cs-${name}"`)
+        expect(start, name).toBeGreaterThan(0)
+        return page.slice(start, page.indexOf('</details>', start))
+      }
+      const unescapeHtml = (text: string) =>
+        text
+          .replaceAll('&lt;', '<')
+          .replaceAll('&gt;', '>')
+          .replaceAll('&quot;', '"')
+          .replaceAll('&#39;', "'")
+          .replaceAll('&amp;', '&')
+      /** The section's Advanced (JSON) editor, parsed. */
+      const jsonOf = (name: string) =>
+        JSON.parse(
+          unescapeHtml(/<textarea id="cs-[\w]+-json"[^>]*>([\s\S]*?)<\/textarea>/.exec(block(name))![1]!),
+        )
+
+      expect(page).toContain('<h2 id="cs-settings-heading">Customer success</h2>')
+      // SLA: each policy with its targets (empty: none) and warning share, how it matches, follow-ups.
+      const sla = block('sla')
+      expect(sla).toMatch(/name="policies\.0\.targets\.firstResponseMinutes" value="15"/)
+      expect(sla).toMatch(/name="policies\.0\.targets\.nextResponseMinutes" value=""/)
+      expect(sla).toMatch(/name="policies\.0\.targets\.resolutionMinutes" value="240"/)
+      expect(sla).toMatch(/name="policies\.0\.warnAt" value="50"/)
+      expect(sla).toMatch(/name="policies\.1\.targets\.firstResponseMinutes" value="240"/)
+      expect(sla).toMatch(/name="policies\.1\.warnAt" value="75"/)
+      expect(sla).toContain('priorities: urgent; queues: billing · business hours (Europe/Berlin)')
+      expect(sla).toContain('every ticket · 24/7')
+      expect(sla).toMatch(/name="followUps\.customerAfterHours" value="12"/)
+      expect(sla).toMatch(/name="followUps\.autoResolveAfterHours" value=""/)
+      expect(sla).toMatch(/name="followUps\.ownerAfterHours" value="2"/)
+      expect(sla).toMatch(/aria-label="First response target of VIP &lt;script&gt;[^"]*, minutes"/)
+      expect(jsonOf('sla')).toEqual(api.settings.sla)
+      // CSAT: the stored value is invalid, so the defaults are shown with what was wrong.
+      const csat = block('csat')
+      expect(csat).toContain('data-invalid-section="csat"')
+      expect(csat).toMatch(/<code>delayMinutes<\/code>: [^<]+/)
+      expect(csat).toMatch(/name="enabled" checked/)
+      expect(csat).toMatch(/name="delayMinutes" value="5"/)
+      expect(csat).toContain('How would you rate the help you got?')
+      expect(block('sla')).not.toContain('data-invalid-section')
+      const backToBot = block('backToBot')
+      expect(backToBot).toMatch(/name="enabled" >/)
+      expect(backToBot).toMatch(/name="afterMinutes" value="90"/)
+      // Churn: competitors, the WhatsApp numbers as stored, the save-play steps.
+      const churn = block('churn')
+      expect(churn).toContain('name="competitors" value="Trello, Asana"')
+      expect(churn).toContain('name="alertWhatsApp" value="14155550123"')
+      expect(churn).toMatch(/name="steps\.1\.afterHours" value="48"/)
+      expect(churn).toMatch(
+        /name="steps\.1\.kind"[^>]*><option value="alert_owner" >[^<]*<\/option><option value="check_in" >[^<]*<\/option><option value="offer" selected>/,
+      )
+      expect(churn).toContain('Hi {name} &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</textarea>')
+      expect(jsonOf('churn')).toEqual(api.settings.churn)
+      expect(block('notifications')).toContain('name="address" value="team@quillstack.example"')
+      expect(block('knowledgeGaps')).toContain(
+        'name="digestTo" value="lead@quillstack.example, docs@quillstack.example"',
+      )
+      expect(jsonOf('health')).toEqual(api.settings.health)
+      // Every field has a name a screen reader can say; nothing the admin stored is markup.
+      expect(page).not.toContain(XSS)
+      for (const label of ['Question', 'Competitors (comma separated)', 'Team address', 'Weekly digest to']) {
+        expect(page).toContain(`<label>${label}`)
+      }
+
+      // Agents may not see or change them, through the page or the API, and a forged form is refused.
+      const agent = await signIn(t, 'agent@quillstack.example', 'atlas-demo-agent')
+      const refused = await agent.call('GET', '/app/settings')
+      expect(refused.status).toBe(403)
+      expect(await refused.text()).not.toContain('cs-settings-heading')
+      expect((await agent.call('GET', '/v1/admin/customer-success')).status).toBe(403)
+      expect(
+        (await agent.call('PUT', '/v1/admin/customer-success/notifications', { address: null })).status,
+      ).toBe(403)
+      const forged = await admin.call(
+        'PUT',
+        '/v1/admin/customer-success/notifications',
+        { address: null },
+        { csrf: false },
+      )
+      expect(forged.status).toBe(403)
+      const after = (await (await admin.call('GET', '/v1/admin/customer-success')).json()) as {
+        settings: { notifications: { address: string | null } }
+      }
+      expect(after.settings.notifications.address).toBe('team@quillstack.example')
+    } finally {
+      await db.update(tenants).set({ settings: original }).where(eq(tenants.id, t.tenantId))
+    }
+  })
+
   it('renders the inbox with filters and counts, and a customer profile', async () => {
     const asked = await ask('Do you have an API for exporting notes?')
     const inbox = await admin.call('GET', '/app/inbox?filter=open')
@@ -404,6 +546,43 @@ describe(`customer success in the dashboard (${testDatabaseKind})`, () => {
     expect(order.indexOf(late.conversationId)).toBe(0)
     expect(order.indexOf(calm.conversationId)).toBe(1)
     expect(sorted).toMatch(/aria-current="true">SLA due first/)
+
+    // Today: the same clocks. Both tickets are SLA warnings, the breach first, each badged as in the
+    // inbox with its policy and due time; the figure counts them.
+    const todayView = (await (await t.api('GET', '/v1/today')).json()) as {
+      needsHuman: { slaWarnings: number }
+      slaWarnings: Array<{ number: string; breached: boolean; sla: { metric: string; dueAt: string } }>
+    }
+    expect(todayView.needsHuman.slaWarnings).toBe(2)
+    expect(todayView.slaWarnings.map((w) => [w.number, w.sla.metric, w.breached])).toEqual([
+      [lateTicket.number, 'firstResponse', true],
+      [calmTicket.number, 'firstResponse', false],
+    ])
+    const lateClocks = (await (await t.api('GET', `/v1/tickets/${lateTicket.number}/sla`)).json()) as {
+      clocks: Array<{ metric: string; dueAt: string }>
+    }
+    expect(todayView.slaWarnings[0]!.sla.dueAt).toBe(
+      lateClocks.clocks.find((c) => c.metric === 'firstResponse')!.dueAt,
+    )
+    const today = await (await admin.call('GET', '/app')).text()
+    expect(today).toMatch(/data-figure="sla-warnings"><div class="figure">2<\/div><div>SLA warnings/)
+    const warnings = today.slice(today.indexOf('id="sla-warnings-heading"'))
+    expect([...warnings.matchAll(/data-sla-warning="(TKT-\d+)"/g)].map((m) => m[1])).toEqual([
+      lateTicket.number,
+      calmTicket.number,
+    ])
+    const warningHtml = (number: string) =>
+      warnings.slice(warnings.indexOf(`data-sla-warning="${number}"`)).split('</li>')[0]!
+    const dueAt = (minutes: number) =>
+      new Date(now + minutes * MIN).toISOString().replace('T', ' ').slice(0, 16)
+    expect(warningHtml(lateTicket.number)).toMatch(
+      /data-breached="true"[\s\S]*data-sla="breached"[^>]*>⚠ First response breached <time[^>]*>5 min ago</,
+    )
+    expect(warningHtml(lateTicket.number)).toContain(`Normal policy · due ${dueAt(-5)} UTC`)
+    expect(warningHtml(calmTicket.number)).toMatch(
+      /data-breached="false"[\s\S]*data-sla="warn"[^>]*>⚠ First response due <time[^>]*>in 1[23] min</,
+    )
+    expect(warningHtml(calmTicket.number)).toContain('Normal policy · due ')
   })
 
   it("shows a customer's health: score, risk, components with reasons, history and open churn risks", async () => {

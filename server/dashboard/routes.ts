@@ -28,7 +28,7 @@ import {
 } from './pages/knowledge-gaps.ts'
 import { invitePage, loginPage } from './pages/login.ts'
 import { type NotificationItem, notificationsPage } from './pages/notifications.ts'
-import { articlePage, type SettingsData, settingsPage } from './pages/settings.ts'
+import { articlePage, type CustomerSuccessView, type SettingsData, settingsPage } from './pages/settings.ts'
 import type { SlaClock } from './pages/sla.ts'
 import { type ChurnReport, type ChurnRisk, type CsatReport, successPage } from './pages/success.ts'
 import { todayPage } from './pages/today.ts'
@@ -362,17 +362,20 @@ export function dashboardRoutes(
   app.get('/settings', async (c) => {
     const viewer = c.get('viewer')
     if (viewer.role !== 'admin') return forbiddenPage(c)
-    const [members, invitations, canned, tags, fields, queues, rules, gates, articles] = await Promise.all([
-      read<{ members: SettingsData['members'] }>(c, '/v1/admin/team/members'),
-      read<{ invitations: SettingsData['invitations'] }>(c, '/v1/admin/team/invitations'),
-      read<{ cannedResponses: SettingsData['canned'] }>(c, '/v1/admin/canned-responses'),
-      read<{ tags: SettingsData['tags'] }>(c, '/v1/admin/tags'),
-      read<{ customFields: SettingsData['fields'] }>(c, '/v1/admin/custom-fields'),
-      read<{ queues: SettingsData['queues'] }>(c, '/v1/admin/queues'),
-      read<{ routingRules: SettingsData['rules'] }>(c, '/v1/admin/routing-rules'),
-      read<SettingsData['gates']>(c, '/v1/admin/agents/gates'),
-      read<{ articles: SettingsData['articles'] }>(c, '/v1/admin/library/articles'),
-    ])
+    const [members, invitations, canned, tags, fields, queues, rules, gates, articles, customerSuccess] =
+      await Promise.all([
+        read<{ members: SettingsData['members'] }>(c, '/v1/admin/team/members'),
+        read<{ invitations: SettingsData['invitations'] }>(c, '/v1/admin/team/invitations'),
+        read<{ cannedResponses: SettingsData['canned'] }>(c, '/v1/admin/canned-responses'),
+        read<{ tags: SettingsData['tags'] }>(c, '/v1/admin/tags'),
+        read<{ customFields: SettingsData['fields'] }>(c, '/v1/admin/custom-fields'),
+        read<{ queues: SettingsData['queues'] }>(c, '/v1/admin/queues'),
+        read<{ routingRules: SettingsData['rules'] }>(c, '/v1/admin/routing-rules'),
+        read<SettingsData['gates']>(c, '/v1/admin/agents/gates'),
+        read<{ articles: SettingsData['articles'] }>(c, '/v1/admin/library/articles'),
+        // The rest of the page still works when the customer-success settings cannot be read.
+        read<CustomerSuccessView>(c, '/v1/admin/customer-success').catch(() => null),
+      ])
     const data: SettingsData = {
       members: members?.members ?? [],
       invitations: invitations?.invitations ?? [],
@@ -383,6 +386,7 @@ export function dashboardRoutes(
       rules: rules?.routingRules ?? [],
       gates: gates ?? { defaults: { auto: 0.9, review: 0.45 }, agents: [] },
       articles: articles?.articles ?? [],
+      customerSuccess,
     }
     return c.html(
       page({ title: 'Settings', viewer, current: 'settings', body: settingsPage(data, viewer.userId) }),

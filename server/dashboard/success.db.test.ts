@@ -271,4 +271,125 @@ describe.skipIf(!browserAvailable)(`customer success in a browser (${testDatabas
       expect(width, path).toBeLessThanOrEqual(400)
     }
   })
+
+  it('changes customer-success settings through the Settings forms, shows validation messages, keeps what was typed', {
+    timeout: 120_000,
+  }, async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage()
+    await signIn(page)
+    type Settings = {
+      sla: {
+        policies: Array<{ id: string; targets: Record<string, number>; warnAt: number; onBreach: unknown }>
+        followUps: Record<string, unknown>
+      }
+      csat: { question: string; delayMinutes: number }
+      churn: { alertWhatsApp: string[]; steps: unknown[] }
+    }
+    const settings = async () =>
+      (
+        (await (await page.request.get(`${origin}/v1/admin/customer-success`)).json()) as {
+          settings: Settings
+        }
+      ).settings
+    const before = await settings()
+    const normal = (s: Settings) => s.sla.policies.find((p) => p.id === 'normal')!
+
+    await page.goto(`${origin}/app/settings`)
+    const sla = page.locator('#cs-sla')
+    const csat = page.locator('#cs-csat')
+    // Something typed in another section, not saved yet.
+    await csat.getByLabel('Question').fill('How did we do? Reply 1 to 5.')
+
+    // One SLA target changed through the policy table.
+    await sla.getByLabel('First response target of Normal, minutes', { exact: true }).fill('180')
+    await sla.getByRole('button', { name: 'Save SLA settings' }).click()
+    await page.locator('#toast').filter({ hasText: 'SLA policies and follow-ups saved' }).waitFor()
+    const changed = await settings()
+    expect(normal(changed).targets).toEqual({ ...normal(before).targets, firstResponseMinutes: 180 })
+    // Everything else in the section is as it was: other policies, matching, breach actions, follow-ups.
+    expect(changed.sla.policies.filter((p) => p.id !== 'normal')).toEqual(
+      before.sla.policies.filter((p) => p.id !== 'normal'),
+    )
+    expect(normal(changed).onBreach).toEqual(normal(before).onBreach)
+    expect(changed.sla.followUps).toEqual(before.sla.followUps)
+    // The SLA section shows the saved value; the question typed in the CSAT section is still there.
+    expect(
+      await sla.getByLabel('First response target of Normal, minutes', { exact: true }).inputValue(),
+    ).toBe('180')
+    expect(await csat.getByLabel('Question').inputValue()).toBe('How did we do? Reply 1 to 5.')
+
+    // A bad value: the server's message next to the form, naming the field; nothing typed is lost.
+    const resolution = sla.getByLabel('Resolution target of Normal, minutes', { exact: true })
+    await resolution.fill('9999999')
+    await sla.getByRole('button', { name: 'Save SLA settings' }).click()
+    const issues = page.locator('#cs-sla-issues')
+    await issues.waitFor({ state: 'visible' })
+    expect(await issues.textContent()).toContain(
+      'policies.2.targets.resolutionMinutes: must be at most a year',
+    )
+    expect(await resolution.getAttribute('aria-invalid')).toBe('true')
+    expect(await resolution.inputValue()).toBe('9999999')
+    expect(normal(await settings()).targets.resolutionMinutes).toBe(normal(before).targets.resolutionMinutes)
+    await sla.screenshot({ path: `${ARTIFACTS}/settings-validation.png` })
+    // Put right, it saves and the message goes.
+    await resolution.fill('2880')
+    await sla.getByRole('button', { name: 'Save SLA settings' }).click()
+    await page.locator('#cs-sla-issues').waitFor({ state: 'hidden' })
+    expect(normal(await settings()).targets).toMatchObject({
+      firstResponseMinutes: 180,
+      resolutionMinutes: 2880,
+    })
+
+    // The CSAT question typed earlier is saved with its own button.
+    await csat.getByRole('button', { name: 'Save survey settings' }).click()
+    await page.locator('#toast').filter({ hasText: 'Satisfaction survey (CSAT) saved' }).waitFor()
+    expect((await settings()).csat).toMatchObject({
+      question: 'How did we do? Reply 1 to 5.',
+      delayMinutes: before.csat.delayMinutes,
+    })
+
+    // Churn: a number that is not one is refused by its position in the list, then corrected.
+    const churn = page.locator('#cs-churn')
+    const whatsapp = churn.getByLabel('WhatsApp alerts to (comma separated)')
+    await whatsapp.fill('+44 20 7946 0958, call me')
+    await churn.getByRole('button', { name: 'Save churn settings' }).click()
+    await page.locator('#cs-churn-issues').filter({ hasText: 'alertWhatsApp.1:' }).waitFor()
+    expect(await whatsapp.getAttribute('aria-invalid')).toBe('true')
+    expect(await whatsapp.inputValue()).toBe('+44 20 7946 0958, call me')
+    await whatsapp.fill('+44 20 7946 0958')
+    await churn.getByRole('button', { name: 'Save churn settings' }).click()
+    await page.locator('#toast').filter({ hasText: 'Churn save plays saved' }).waitFor()
+    const churned = await settings()
+    expect(churned.churn.alertWhatsApp).toEqual(['442079460958'])
+    expect(churned.churn.steps).toEqual(before.churn.steps)
+
+    // Advanced (JSON): the whole section; the server's message shows there too.
+    await csat.getByText('Advanced (JSON)').click()
+    const json = csat.getByLabel(/The whole Satisfaction survey \(CSAT\) section as JSON/)
+    const stored = JSON.parse(await json.inputValue()) as Record<string, unknown>
+    expect(stored).toMatchObject({ question: 'How did we do? Reply 1 to 5.' })
+    await json.fill(JSON.stringify({ ...stored, delayMinutes: 'soon' }))
+    await csat.getByRole('button', { name: /Save JSON/ }).click()
+    await page.locator('#cs-csat-json-issues').filter({ hasText: 'delayMinutes:' }).waitFor()
+    await json.fill(JSON.stringify({ ...stored, delayMinutes: 30 }))
+    await csat.getByRole('button', { name: /Save JSON/ }).click()
+    await page.locator('#toast').filter({ hasText: 'Satisfaction survey (CSAT) saved' }).waitFor()
+    expect((await settings()).csat).toMatchObject({
+      question: 'How did we do? Reply 1 to 5.',
+      delayMinutes: 30,
+    })
+    expect(await csat.getByLabel('Delay after resolution (minutes)').inputValue()).toBe('30')
+    await page
+      .locator('#customer-success-settings')
+      .screenshot({ path: `${ARTIFACTS}/settings-customer-success.png` })
+
+    // On a phone the section widens nothing: its tables scroll sideways within it. (The page's
+    // older team table is wider than a phone on its own; the section must not add to that.)
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.goto(`${origin}/app/settings`)
+    const width = () => page.evaluate<number>('document.documentElement.scrollWidth')
+    const withSection = await width()
+    await page.evaluate('document.getElementById("customer-success-settings").remove()')
+    expect(withSection).toBe(await width())
+  })
 })

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { channels } from '../../drizzle/schema/channels.ts'
 import { contacts } from '../../drizzle/schema/contacts.ts'
 import { conversations } from '../../drizzle/schema/conversations.ts'
+import { ticketSlas } from '../../drizzle/schema/customer-success.ts'
 import { tenants } from '../../drizzle/schema/tenants.ts'
 import { ticketEvents, tickets } from '../../drizzle/schema/tickets.ts'
 import { testDatabaseKind } from '../../testing/database.ts'
@@ -191,6 +192,66 @@ describe(`GET /v1/today (${testDatabaseKind})`, () => {
     // Nothing here has waited long enough for a first-response warning.
     expect(escalated.needsHuman.slaWarnings).toBe(0)
     expect(escalated.slaWarnings).toEqual([])
+
+    // The SLA engine runs the escalated ticket's clocks (the demo tenant's default policies). Today
+    // lists the ticket once its first-response clock is past the warning time, as its SLA says.
+    const slaOf = async () =>
+      (
+        (await (await t.api('GET', `/v1/tickets/${second.ticket.number}/sla`)).json()) as {
+          clocks: Array<{
+            metric: string
+            policy: { id: string; name: string }
+            status: string
+            targetSeconds: number
+            warnAt: string | null
+            dueAt: string | null
+          }>
+        }
+      ).clocks
+    const firstResponse = (await slaOf()).find((c) => c.metric === 'firstResponse')!
+    expect(firstResponse).toMatchObject({ status: 'running', warnAt: expect.any(String) })
+    const db = t.runtime.database.db
+    const at = (iso: string, seconds: number) => new Date(Date.parse(iso) + seconds * 1000)
+    const listed = async (now: Date) => {
+      const figures = await todayFigures(db, t.tenantId, { now })
+      return { count: figures.needsHuman.slaWarnings, warnings: figures.slaWarnings }
+    }
+    expect(await listed(at(firstResponse.warnAt!, -1))).toEqual({ count: 0, warnings: [] })
+    const pastWarning = await listed(at(firstResponse.warnAt!, 1))
+    expect(pastWarning.count).toBe(1)
+    expect(pastWarning.warnings).toEqual([
+      expect.objectContaining({
+        ticketId: second.ticket.id,
+        number: second.ticket.number,
+        status: 'pending',
+        sla: expect.objectContaining({
+          metric: 'firstResponse',
+          status: 'running',
+          policyId: firstResponse.policy.id,
+          policyName: firstResponse.policy.name,
+          targetSeconds: firstResponse.targetSeconds,
+          warnAt: firstResponse.warnAt,
+          dueAt: firstResponse.dueAt,
+          breachedAt: null,
+        }),
+        breached: false,
+        clocks: 1,
+      }),
+    ])
+    const pastDue = await listed(at(firstResponse.dueAt!, 1))
+    expect(pastDue.warnings.map((w) => [w.ticketId, w.sla.metric, w.breached])).toEqual([
+      [second.ticket.id, 'firstResponse', true],
+    ])
+
+    // A person answers: the engine meets the first-response clock, and the warning goes away.
+    const reply = await agent.call('POST', `/v1/tickets/${second.ticket.number}/reply`, {
+      text: 'Sorry for the wait, here is your invoice.',
+    })
+    expect(reply.status).toBeLessThan(300)
+    await eventually(async () =>
+      (await slaOf()).find((c) => c.metric === 'firstResponse')?.status === 'met' ? true : undefined,
+    )
+    expect(await listed(at(firstResponse.dueAt!, 1))).toEqual({ count: 0, warnings: [] })
   })
 
   it('refuses a bad list limit with 400 and needs a caller', async () => {
@@ -354,43 +415,167 @@ describe('todayFigures at chosen instants (time zones, midnight, SLA warnings)',
       .where(eq(tenants.id, tenantId))
   })
 
-  it('lists open tickets nobody has answered once they reach 75 % of their first-response target', async () => {
+  /** A clock as the SLA engine keeps it (customer-success/sla-clocks.ts), written directly. */
+  async function clock(ticketId: string, values: Partial<typeof ticketSlas.$inferInsert>) {
+    await t.runtime.database.db.insert(ticketSlas).values({
+      ticketId,
+      tenantId,
+      metric: 'firstResponse',
+      policyId: 'normal',
+      policyName: 'Normal',
+      targetSeconds: 4 * 3600,
+      warnShare: 0.75,
+      status: 'running',
+      startedAt: new Date('2025-07-01T08:00:00Z'),
+      runningSince: new Date('2025-07-01T08:00:00Z'),
+      token: 1,
+      ...values,
+    })
+  }
+
+  it('lists open tickets whose SLA clocks are breached or past their warning, most urgent first', async () => {
     const now = new Date('2025-07-01T12:00:00Z')
-    const ago = (seconds: number) => new Date(now.getTime() - seconds * 1000).toISOString()
+    const at = (minutes: number) => new Date(now.getTime() + minutes * 60_000)
     const db = t.runtime.database.db
-    const base = await todayFigures(db, tenantId, { now })
-    const atThreshold = await ticket({ urgency: 'high', createdAt: ago(45 * 60) }) // 75 % of 1 h
-    await ticket({ urgency: 'high', createdAt: ago(44 * 60) }) // not yet
-    const low = await ticket({ urgency: 'low', createdAt: ago(19 * 3600) }) // 79 % of 24 h
-    const overdue = await ticket({ urgency: null, createdAt: ago(5 * 3600), status: 'awaiting_approval' }) // 4 h target
-    await ticket({ urgency: 'urgent', createdAt: ago(10 * 3600), firstResponseAt: new Date(ago(9 * 3600)) })
-    await ticket({ urgency: 'high', createdAt: ago(10 * 3600), status: 'resolved' })
+    const created = '2025-07-01T08:00:00Z'
+    expect((await todayFigures(db, tenantId, { now })).needsHuman.slaWarnings).toBe(0)
+
+    // Past its warning time, the warning timer not run yet.
+    const dueSoon = await ticket({ createdAt: created, urgency: 'high', subject: 'Cannot log in' })
+    await clock(dueSoon.id, {
+      policyId: 'high',
+      policyName: 'High',
+      targetSeconds: 3600,
+      warnAt: at(-5),
+      dueAt: at(10),
+    })
+    // Warned: the engine fired the warning (and cleared warnAt).
+    const warned = await ticket({ createdAt: created, status: 'in_progress', assignee: 'someone' })
+    await clock(warned.id, {
+      metric: 'resolution',
+      targetSeconds: 24 * 3600,
+      warnedAt: at(-30),
+      dueAt: at(90),
+    })
+    // Breached, with its resolution clock past the warning too: listed once, with the breach.
+    const breached = await ticket({ createdAt: created, priority: 'high' })
+    await clock(breached.id, {
+      status: 'breached',
+      warnedAt: at(-60),
+      breachedAt: at(-20),
+      dueAt: at(-20),
+      usedSeconds: 0,
+    })
+    await clock(breached.id, {
+      metric: 'resolution',
+      targetSeconds: 24 * 3600,
+      warnAt: at(-1),
+      dueAt: at(200),
+    })
+    // Past due before its breach timer ran: breached, as the inbox badge says.
+    const overdue = await ticket({ createdAt: created, status: 'awaiting_approval' })
+    await clock(overdue.id, { metric: 'nextResponse', warnedAt: at(-40), dueAt: at(-2) })
+    // Not listed: the warning still ahead; paused on the customer (even after a breach); met late; a
+    // breached clock on a resolved ticket.
+    const calm = await ticket({ createdAt: created })
+    await clock(calm.id, { warnAt: at(5), dueAt: at(20) })
+    const paused = await ticket({ createdAt: created })
+    await clock(paused.id, {
+      status: 'paused',
+      runningSince: null,
+      usedSeconds: 5 * 3600,
+      breachedAt: at(-100),
+      warnedAt: at(-150),
+    })
+    const met = await ticket({ createdAt: created })
+    await clock(met.id, { status: 'met', runningSince: null, breachedAt: at(-15), metAt: at(-10) })
+    const resolved = await ticket({ createdAt: created, status: 'resolved' })
+    await clock(resolved.id, { status: 'breached', breachedAt: at(-30), dueAt: at(-30) })
 
     const figures = await todayFigures(db, tenantId, { now })
-    expect(figures.needsHuman.slaWarnings).toBe(base.needsHuman.slaWarnings + 3)
-    expect(figures.slaWarnings.map((w) => w.ticketId)).toEqual([overdue.id, low.id, atThreshold.id])
-    expect(figures.slaWarnings[0]).toMatchObject({
-      number: `TKT-${overdue.number}`,
-      status: 'awaiting_approval',
-      urgency: null,
-      waitedSeconds: 5 * 3600,
-      targetSeconds: 4 * 3600,
-      breached: true,
+    expect(figures.needsHuman.slaWarnings).toBe(4)
+    expect(figures.slaWarnings.map((w) => w.ticketId)).toEqual([
+      breached.id,
+      overdue.id,
+      dueSoon.id,
+      warned.id,
+    ])
+    expect(figures.slaWarnings[0]).toEqual({
+      ticketId: breached.id,
+      number: `TKT-${breached.number}`,
+      conversationId: breached.conversationId,
       contactName: 'Asha',
+      subject: null,
+      status: 'pending',
+      priority: 'high',
+      urgency: null,
+      sla: {
+        metric: 'firstResponse',
+        status: 'breached',
+        policyId: 'normal',
+        policyName: 'Normal',
+        targetSeconds: 4 * 3600,
+        usedSeconds: 0,
+        dueAt: at(-20).toISOString(),
+        warnAt: null,
+        warnedAt: at(-60).toISOString(),
+        breachedAt: at(-20).toISOString(),
+      },
+      breached: true,
+      clocks: 2,
+    })
+    expect(figures.slaWarnings[1]).toMatchObject({
+      status: 'awaiting_approval',
+      sla: { metric: 'nextResponse', status: 'running', dueAt: at(-2).toISOString(), breachedAt: null },
+      breached: true,
+      clocks: 1,
     })
     expect(figures.slaWarnings[2]).toMatchObject({
-      waitedSeconds: 45 * 60,
-      targetSeconds: 3600,
+      subject: 'Cannot log in',
+      urgency: 'high',
+      sla: {
+        metric: 'firstResponse',
+        policyId: 'high',
+        policyName: 'High',
+        targetSeconds: 3600,
+        warnAt: at(-5).toISOString(),
+        dueAt: at(10).toISOString(),
+        warnedAt: null,
+      },
       breached: false,
-      waitingSince: ago(45 * 60),
+    })
+    expect(figures.slaWarnings[3]).toMatchObject({
+      status: 'in_progress',
+      sla: { metric: 'resolution', warnedAt: at(-30).toISOString(), dueAt: at(90).toISOString() },
+      breached: false,
     })
 
-    // The targets are a parameter: with two hours for high urgency, 45 minutes is no warning.
-    const relaxed = await todayFigures(db, tenantId, { now, slaTargets: { high: 7200 } })
-    expect(relaxed.slaWarnings.map((w) => w.ticketId)).toEqual([overdue.id, low.id])
-    expect(relaxed.slaTargets).toMatchObject({ high: 7200, normal: 4 * 3600, warnAt: 0.75 })
-    // ...and so is the threshold: warning only at the target itself.
-    const strict = await todayFigures(db, tenantId, { now, slaTargets: { warnAt: 1 } })
-    expect(strict.slaWarnings.map((w) => w.ticketId)).toEqual([overdue.id])
+    // Ten minutes earlier: the overdue clock was only warned, and the first warning time not reached.
+    const earlier = await todayFigures(db, tenantId, { now: at(-10) })
+    expect(earlier.slaWarnings.map((w) => [w.ticketId, w.breached])).toEqual([
+      [breached.id, true],
+      [overdue.id, false],
+      [warned.id, false],
+    ])
+    expect(earlier.needsHuman.slaWarnings).toBe(3)
+    // Six minutes later the calm ticket's warning time has passed, and the high one is still due.
+    const later = await todayFigures(db, tenantId, { now: at(6) })
+    expect(later.slaWarnings.map((w) => w.ticketId)).toEqual([
+      breached.id,
+      overdue.id,
+      dueSoon.id,
+      calm.id,
+      warned.id,
+    ])
+    // The list is cut at the limit; the figure counts them all.
+    const short = await todayFigures(db, tenantId, { now, listLimit: 2 })
+    expect(short.slaWarnings.map((w) => w.ticketId)).toEqual([breached.id, overdue.id])
+    expect(short.needsHuman.slaWarnings).toBe(4)
+
+    // Once the breached ticket is resolved, it leaves the list though its clock row stays.
+    await db.update(tickets).set({ status: 'resolved' }).where(eq(tickets.id, breached.id))
+    const after = await todayFigures(db, tenantId, { now })
+    expect(after.slaWarnings.map((w) => w.ticketId)).toEqual([overdue.id, dueSoon.id, warned.id])
+    expect(after.needsHuman.slaWarnings).toBe(3)
   })
 })

@@ -2,35 +2,18 @@
 // satisfaction ratings of one tenant: what needs a person now, and how the desk is doing.
 //
 // `now` only moves the time windows (since local midnight, the last 7 and 30 days, how long someone
-// has waited); counts of the current state (open, assigned, awaiting approval) are always as stored.
+// has waited) and which SLA clocks are past their warning or due time; counts of the current state
+// (open, assigned, awaiting approval, the clocks' own status) are always as stored.
+//
+// SLA warnings come from the SLA engine's clocks (ticket_slas, kept by customer-success/sla-clocks.ts
+// from the tenant's policies and business hours): the same clocks the inbox badge and
+// GET /v1/tickets/:ticket/sla show.
 import { eq, type SQL, sql } from 'drizzle-orm'
 import { type Executor, rowsOf } from '../../drizzle/database.ts'
+import type { SlaClockStatus, SlaMetricName } from '../../drizzle/schema/customer-success.ts'
 import { tenants } from '../../drizzle/schema/tenants.ts'
 import { CLOSED_STATUSES, type TicketPriority, type TicketStatus } from '../../drizzle/schema/tickets.ts'
 import { ticketNumber } from '../views/conversation.ts'
-
-/**
- * First-response targets in seconds by ticket urgency, and the share of a target after which a
- * ticket is listed as a warning. These are placeholder defaults for the Today page: the SLA engine
- * proper (per-tenant policies, business hours, next-response targets, breach events) comes later.
- */
-export interface SlaTargets {
-  urgent: number
-  high: number
-  /** `normal` urgency (a "medium" target); also used when a ticket has no urgency yet. */
-  normal: number
-  low: number
-  /** 0–1: warn once the customer has waited this share of the target (0.75 = at 75 %). */
-  warnAt: number
-}
-
-const DEFAULT_SLA_TARGETS: SlaTargets = {
-  urgent: 3600,
-  high: 3600,
-  normal: 4 * 3600,
-  low: 24 * 3600,
-  warnAt: 0.75,
-}
 
 export interface TodayOptions {
   /** The moment the figures are for; default: the current time. */
@@ -39,7 +22,6 @@ export interface TodayOptions {
   timeZone?: string
   /** Whose tickets count as `mine`: the caller's operator (what tickets.assignee holds); null: none. */
   operator?: string | null
-  slaTargets?: Partial<SlaTargets>
   /** Most rows per list (approval queue, escalations, SLA warnings). Default 20. */
   listLimit?: number
 }
@@ -53,7 +35,10 @@ export interface TodayNeedsHuman {
   unassignedWaiting: number
   /** Open tickets (not resolved or closed) assigned to the caller. */
   mine: number
-  /** Open tickets with no answer yet whose wait has reached `warnAt` of their first-response target. */
+  /**
+   * Open tickets with an SLA clock (first response, next response or resolution) that is breached or
+   * past its warning: running or breached, and warned, past its warning time, past due or breached.
+   */
   slaWarnings: number
   /** Conversations created since local midnight. */
   newConversations: number
@@ -116,6 +101,23 @@ export interface TodayEscalationItem {
   waitingSeconds: number
 }
 
+/** An SLA clock as the inbox badge shows it (the inbox's `ticket.sla`), with its policy's id. */
+export interface TodaySlaClock {
+  metric: SlaMetricName
+  /** running, or breached (and still running: the ticket is not answered or resolved yet). */
+  status: SlaClockStatus
+  policyId: string
+  policyName: string
+  targetSeconds: number
+  /** Business seconds used up to when the clock last started running. */
+  usedSeconds: number
+  dueAt: string | null
+  /** When the warning falls due; null once it has fired (see warnedAt). */
+  warnAt: string | null
+  warnedAt: string | null
+  breachedAt: string | null
+}
+
 export interface TodaySlaWarning {
   ticketId: string
   number: string
@@ -123,13 +125,14 @@ export interface TodaySlaWarning {
   contactName: string | null
   subject: string | null
   status: TicketStatus
+  priority: TicketPriority
   urgency: string | null
-  /** Since the ticket was created, with no answer yet. */
-  waitingSince: string
-  waitedSeconds: number
-  targetSeconds: number
-  /** The target has passed (not just the warning threshold). */
+  /** The ticket's most urgent clock past its warning: a breached one first, then the earliest due. */
+  sla: TodaySlaClock
+  /** That clock has breached: recorded by the engine, or past due before its breach timer ran. */
   breached: boolean
+  /** How many of the ticket's clocks are past their warning or breached (1 when only `sla`). */
+  clocks: number
 }
 
 export interface TodayView {
@@ -144,9 +147,8 @@ export interface TodayView {
   approvalQueue: TodayApprovalItem[]
   /** Longest waiting first. */
   escalations: TodayEscalationItem[]
-  /** Closest to (or furthest past) the target first. */
+  /** Breached first (longest overdue first), then the earliest due. */
   slaWarnings: TodaySlaWarning[]
-  slaTargets: SlaTargets
 }
 
 const SNIPPET_LENGTH = 140
@@ -210,22 +212,20 @@ export async function todayFigures(
     options.timeZone !== undefined
       ? (validTimeZone(options.timeZone) ?? 'UTC')
       : await tenantTimeZone(db, tenantId)
-  const targets: SlaTargets = { ...DEFAULT_SLA_TARGETS, ...options.slaTargets }
   const limit = options.listLimit ?? 20
   const me = options.operator ?? null
   const nowAt = sql`${now.toISOString()}::timestamptz`
   const midnight = sql`(date_trunc('day', ${nowAt} at time zone ${timeZone}::text) at time zone ${timeZone}::text)`
 
-  // The first-response target of ticket `t`, and how long its customer has waited, in seconds.
-  const target = sql`(case coalesce(t.urgency, 'normal')
-      when 'urgent' then ${targets.urgent}::float8
-      when 'high' then ${targets.high}::float8
-      when 'low' then ${targets.low}::float8
-      else ${targets.normal}::float8 end)`
-  const waited = sql`extract(epoch from (${nowAt} - t.created_at))::float8`
   const secondsSince = (at: SQL) => sql`greatest(0, floor(extract(epoch from (${nowAt} - ${at}))))::int`
-  const slaWarning = sql`t.tenant_id = ${tenantId} and ${OPEN_TICKET} and t.first_response_at is null
-      and ${waited} >= ${target} * ${targets.warnAt}::float8`
+  // SLA clock `s` has breached: the engine recorded it, or it is past due before its breach timer ran
+  // (as the inbox badge says). It needs attention when breached, warned, or past its warning time. A
+  // paused clock (waiting on the customer) or a met one does not.
+  const clockBreached = sql`(s.status = 'breached' or s.breached_at is not null or s.due_at <= ${nowAt})`
+  const clockNeedsAttention = sql`s.status in ('running', 'breached')
+      and (${clockBreached} or s.warned_at is not null or s.warn_at <= ${nowAt})`
+  const slaWarning = sql`t.tenant_id = ${tenantId} and ${OPEN_TICKET} and exists (
+      select 1 from ticket_slas s where s.ticket_id = t.id and ${clockNeedsAttention})`
   // What every list row starts with: the ticket, its contact, and its subject, else the start of its
   // first customer message.
   const head = sql`t.id as "ticketId", t.number, t.conversation_id as "conversationId",
@@ -331,18 +331,59 @@ export async function todayFigures(
     ),
   )
 
+  type SlaWarningRow = Omit<TodaySlaWarning, 'sla'> & {
+    [K in keyof TodaySlaClock as `sla_${K}`]: TodaySlaClock[K]
+  }
   const slaWarnings = listOf<TodaySlaWarning>(
-    rowsOf<ListRow<TodaySlaWarning>>(
+    rowsOf<ListRow<SlaWarningRow>>(
       await db.execute(sql`
-        select ${head}, t.status, t.urgency, ${iso(sql`t.created_at`)} as "waitingSince",
-          w.waited as "waitedSeconds", w.target as "targetSeconds", (w.waited >= w.target) as breached
+        select ${head}, t.status, t.priority, t.urgency,
+          s.metric as "sla_metric", s.status as "sla_status", s.policy_id as "sla_policyId",
+          s.policy_name as "sla_policyName", s.target_seconds as "sla_targetSeconds",
+          s.used_seconds as "sla_usedSeconds", ${iso(sql`s.due_at`)} as "sla_dueAt",
+          ${iso(sql`s.warn_at`)} as "sla_warnAt", ${iso(sql`s.warned_at`)} as "sla_warnedAt",
+          ${iso(sql`s.breached_at`)} as "sla_breachedAt", s.breached, s.clocks
         from tickets t
         join contacts co on co.id = t.contact_id
-        cross join lateral (select floor(${waited})::int as waited, ${target}::int as target) w
-        where ${slaWarning}
-        order by ${waited} / ${target} desc, t.number asc
+        cross join lateral (
+          select s.*, ${clockBreached} as breached, count(*) over ()::int as clocks
+          from ticket_slas s
+          where s.ticket_id = t.id and ${clockNeedsAttention}
+          order by ${clockBreached} desc, s.due_at asc nulls last, s.metric
+          limit 1
+        ) s
+        where t.tenant_id = ${tenantId} and ${OPEN_TICKET}
+        order by s.breached desc, s.due_at asc nulls last, t.number asc
         limit ${limit}
       `),
+    ).map(
+      ({
+        sla_metric,
+        sla_status,
+        sla_policyId,
+        sla_policyName,
+        sla_targetSeconds,
+        sla_usedSeconds,
+        sla_dueAt,
+        sla_warnAt,
+        sla_warnedAt,
+        sla_breachedAt,
+        ...row
+      }) => ({
+        ...row,
+        sla: {
+          metric: sla_metric,
+          status: sla_status,
+          policyId: sla_policyId,
+          policyName: sla_policyName,
+          targetSeconds: Number(sla_targetSeconds),
+          usedSeconds: Number(sla_usedSeconds),
+          dueAt: sla_dueAt,
+          warnAt: sla_warnAt,
+          warnedAt: sla_warnedAt,
+          breachedAt: sla_breachedAt,
+        },
+      }),
     ),
   )
 
@@ -375,7 +416,6 @@ export async function todayFigures(
     approvalQueue,
     escalations,
     slaWarnings,
-    slaTargets: targets,
   }
 }
 

@@ -25,7 +25,10 @@
     const data = text ? JSON.parse(text) : {}
     if (!response.ok) {
       const issues = (data.error?.issues ?? []).map((i) => `${i.path}: ${i.message}`).join('; ')
-      throw new Error(`${data.error?.message ?? response.statusText}${issues ? ` (${issues})` : ''}`)
+      const error = new Error(`${data.error?.message ?? response.statusText}${issues ? ` (${issues})` : ''}`)
+      // Each problem by field path, for forms that show them next to their fields ([data-issues]).
+      error.issues = data.error?.issues ?? []
+      throw error
     }
     return data
   }
@@ -50,8 +53,12 @@
         const current = document.getElementById(fresh.id)
         if (!current) continue
         // Never wipe out what someone is typing, unless their own action just finished.
-        const busy = (typing && current.contains(typing)) || current.querySelector('[data-dirty]')
+        const dirty = current.querySelector('[data-dirty]')
+        const busy = (typing && current.contains(typing)) || dirty
         if (busy && !force) continue
+        // A region that keeps typing (data-keep-dirty) keeps it even then: the action was elsewhere,
+        // since an action clears the marks of its own fields.
+        if (dirty && current.dataset.keepDirty !== undefined) continue
         // What someone opened stays open (a group's questions, a history).
         for (const open of current.querySelectorAll('details[id][open]')) {
           fresh.querySelector(`details[id="${CSS.escape(open.id)}"]`)?.setAttribute('open', '')
@@ -80,6 +87,7 @@
   // whose named fields become the JSON body (data-split="name" splits a comma list into an array).
   function bodyOf(form) {
     if (form.dataset.shape === 'notification-preferences') return preferencesOf(form)
+    if (form.dataset.shape === 'settings-section') return sectionOf(form)
     const body = form.dataset.body ? JSON.parse(form.dataset.body) : {}
     const split = (form.dataset.split ?? '').split(',').filter(Boolean)
     for (const field of form.elements) {
@@ -134,6 +142,103 @@
     }
   }
 
+  // A settings section (data-shape="settings-section"): the section as stored — the original text of
+  // its JSON editor, data-base — with the form's fields laid over it by path ("policies.0.warnAt"),
+  // so whatever the form does not show is sent back unchanged. Field types: data-type="number",
+  // "percent" (75 → 0.75) or "list" (comma or line separated); an empty field is left as it was
+  // unless data-empty says "null" or "omit" (the key is removed). A [data-new-row] is added only when
+  // one of its text fields is filled; a ticked [data-remove-row="steps.1"] removes that entry.
+  function sectionOf(form) {
+    const base = JSON.parse(document.getElementById(form.dataset.base)?.defaultValue || '{}')
+    const newRows = new Map()
+    for (const field of form.elements) {
+      if (!field.name || field.disabled) continue
+      const row = field.closest('[data-new-row]')
+      if (row) {
+        newRows.set(row, [...(newRows.get(row) ?? []), field])
+        continue
+      }
+      setPath(base, field.name, fieldValue(field))
+    }
+    for (const fields of newRows.values()) {
+      const typed = fields.some(
+        (f) => /^(INPUT|TEXTAREA)$/.test(f.tagName) && f.type !== 'checkbox' && f.value.trim(),
+      )
+      if (typed) for (const f of fields) setPath(base, f.name, fieldValue(f))
+    }
+    const removals = [...form.querySelectorAll('input[data-remove-row]:checked')]
+      .map((box) => box.dataset.removeRow.split('.'))
+      .map((path) => ({ list: path.slice(0, -1).reduce((o, k) => o?.[k], base), index: Number(path.at(-1)) }))
+      .sort((a, b) => b.index - a.index)
+    for (const { list, index } of removals) if (Array.isArray(list)) list.splice(index, 1)
+    return base
+  }
+
+  const OMIT = Symbol('omit')
+  const KEEP = Symbol('keep')
+  function fieldValue(field) {
+    if (field.type === 'checkbox') return field.checked
+    const text = field.value.trim()
+    if (field.dataset.type === 'list') {
+      return text
+        .split(/[,\n]/)
+        .map((v) => v.trim())
+        .filter(Boolean)
+    }
+    if (text === '')
+      return field.dataset.empty === 'null' ? null : field.dataset.empty === 'omit' ? OMIT : KEEP
+    if (field.dataset.type === 'number') return Number(text)
+    if (field.dataset.type === 'percent') return Math.round(Number(text) * 1000) / 100_000
+    return field.value
+  }
+
+  function setPath(target, name, value) {
+    if (value === KEEP) return
+    const path = name.split('.')
+    for (const key of path.slice(0, -1)) {
+      if (value === OMIT && (target[key] === undefined || target[key] === null)) return
+      target = target[key] ??= {}
+    }
+    if (value === OMIT) delete target[path.at(-1)]
+    else target[path.at(-1)] = value
+  }
+
+  // The server's validation messages in the form's [data-issues] box, each field named by its path
+  // and the field it names marked invalid; cleared when the form is saved. Nothing typed is touched.
+  function showIssues(element, error) {
+    const box = element.querySelector?.('[data-issues]')
+    if (!box) return
+    for (const field of element.querySelectorAll('[aria-invalid]')) field.removeAttribute('aria-invalid')
+    box.replaceChildren()
+    box.hidden = !error
+    if (!error) return
+    const issues = error.issues ?? []
+    const intro = document.createElement('p')
+    intro.textContent = issues.length ? 'Not saved. Please check:' : `Not saved: ${error.message}`
+    box.append(intro)
+    if (issues.length === 0) return
+    const list = document.createElement('ul')
+    for (const issue of issues) {
+      const item = document.createElement('li')
+      const path = document.createElement('code')
+      path.textContent = issue.path
+      item.append(path, `: ${issue.message}`)
+      list.append(item)
+      fieldAt(element, issue.path)?.setAttribute('aria-invalid', 'true')
+    }
+    box.append(list)
+  }
+
+  /** The form's field for an issue's path, or for the nearest enclosing path ("alertWhatsApp.0" → alertWhatsApp). */
+  function fieldAt(form, path) {
+    const parts = String(path ?? '').split('.')
+    for (let n = parts.length; n > 0; n--) {
+      const field = form.querySelector(`[name="${CSS.escape(parts.slice(0, n).join('.'))}"]`)
+      if (field) return field
+    }
+    return form.dataset.raw ? document.getElementById(form.dataset.raw) : null
+  }
+
   async function run(element, body, submitter) {
     const [method, url] = element.dataset.api.split(' ')
     if (element.dataset.confirm && !window.confirm(element.dataset.confirm)) return
@@ -142,6 +247,7 @@
     element.setAttribute('aria-busy', 'true')
     try {
       const result = await api(method, url, method === 'GET' ? undefined : body)
+      showIssues(element, null)
       for (const dirty of document.querySelectorAll('[data-dirty]')) {
         if (element.contains(dirty)) delete dirty.dataset.dirty
       }
@@ -158,6 +264,7 @@
         await refresh({ force: true })
       }
     } catch (error) {
+      showIssues(element, error)
       say(error.message, true)
     } finally {
       element.removeAttribute('aria-busy')
@@ -175,7 +282,9 @@
             try {
               run(el, JSON.parse(document.getElementById(el.dataset.raw).value))
             } catch (error) {
-              say(`That is not valid JSON: ${error.message}`, true)
+              const invalid = new Error(`That is not valid JSON: ${error.message}`)
+              showIssues(el, invalid)
+              say(invalid.message, true)
             }
             return
           }

@@ -1,14 +1,16 @@
 // Today: what needs a person now (drafts to approve, escalations, SLA warnings, new conversations)
 // and the overview figures, all computed from the data by GET /v1/today.
 import { html } from 'hono/html'
-import type { TodayView } from '../../metrics/today.ts'
-import { duration, type Markup } from '../layout.ts'
+import type { TodaySlaWarning, TodayView } from '../../metrics/today.ts'
+import { duration, type Markup, when } from '../layout.ts'
+import { slaBadge } from './sla.ts'
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
 
 export function todayPage(view: TodayView, viewerName: string): Markup {
   const n = view.needsHuman
   const o = view.overview
+  const now = Date.parse(view.asOf)
   return html`
 <h1>Good day, ${viewerName.split(' ')[0]}</h1>
 <div id="today" data-live>
@@ -63,13 +65,20 @@ export function todayPage(view: TodayView, viewerName: string): Markup {
 </div>
 ${
   view.slaWarnings.length
-    ? html`<section class="panel" aria-label="SLA warnings"><h2>SLA warnings</h2><ul class="list">${view.slaWarnings.map(
-        (w) => html`<li><a href="/app/conversations/${w.conversationId}">
-      <span><span class="who">${w.number}</span> · ${w.contactName ?? 'Customer'}</span>
-      <span class="badge ${w.breached ? 'priority-urgent' : 'status-pending'}">${w.breached ? 'breached' : 'due soon'} · waited ${duration(w.waitedSeconds)} of ${duration(w.targetSeconds)}</span>
-      <span class="snippet">${w.subject ?? ''}</span></a></li>`,
-      )}</ul></section>`
+    ? html`<section class="panel" aria-labelledby="sla-warnings-heading"><h2 id="sla-warnings-heading">SLA warnings</h2>
+  <p class="muted small">Open tickets whose SLA clock is breached or past its warning, most urgent first.</p>
+  <ul class="list">${view.slaWarnings.map((w) => slaWarningItem(w, now))}</ul></section>`
     : ''
 }
 </div>`
+}
+
+/** A ticket with its most urgent clock, badged as in the inbox, with the policy and the due time. */
+function slaWarningItem(w: TodaySlaWarning, now: number) {
+  const more = w.clocks - 1
+  return html`<li data-sla-warning="${w.number}" data-metric="${w.sla.metric}" data-breached="${String(w.breached)}"><a href="/app/conversations/${w.conversationId}">
+      <span><span class="who">${w.number}</span> · ${w.contactName ?? 'Customer'}</span>
+      ${slaBadge(w.sla, now)}
+      <span class="snippet">${w.subject ?? ''}</span>
+      <span class="small muted sla-detail">${w.sla.policyName} policy${w.sla.dueAt ? ` · due ${when(w.sla.dueAt)} UTC` : ''}${more > 0 ? ` · ${more} more ${more === 1 ? 'clock' : 'clocks'} past warning` : ''}</span></a></li>`
 }
