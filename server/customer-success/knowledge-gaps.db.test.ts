@@ -78,6 +78,9 @@ async function newTicket(tenantId: string, channelId: string) {
   return { ...ticket!, channelId }
 }
 
+// Replies get strictly increasing times: PGlite's clock can give two quick inserts the same
+// instant, and then "the first answer after the question" would depend on random ids.
+let replySeq = 0
 async function reply(
   ticket: { id: string; tenantId: string; conversationId: string; channelId: string },
   body: string,
@@ -93,6 +96,7 @@ async function reply(
     author,
     body,
     deliveryStatus: 'sent',
+    createdAt: new Date(Date.now() + ++replySeq * 10),
   })
 }
 
