@@ -87,17 +87,19 @@ async function reply(
   author: 'human' | 'bot' = 'human',
   direction: 'outbound' | 'internal' = 'outbound',
 ) {
-  await db().insert(messages).values({
-    tenantId: ticket.tenantId,
-    conversationId: ticket.conversationId,
-    channelId: ticket.channelId,
-    ticketId: ticket.id,
-    direction,
-    author,
-    body,
-    deliveryStatus: 'sent',
-    createdAt: new Date(Date.now() + ++replySeq * 10),
-  })
+  await db()
+    .insert(messages)
+    .values({
+      tenantId: ticket.tenantId,
+      conversationId: ticket.conversationId,
+      channelId: ticket.channelId,
+      ticketId: ticket.id,
+      direction,
+      author,
+      body,
+      deliveryStatus: 'sent',
+      createdAt: new Date(Date.now() + ++replySeq * 10),
+    })
 }
 
 const decision = (
