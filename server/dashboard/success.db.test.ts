@@ -378,7 +378,10 @@ describe.skipIf(!browserAvailable)(`customer success in a browser (${testDatabas
       question: 'How did we do? Reply 1 to 5.',
       delayMinutes: 30,
     })
-    expect(await csat.getByLabel('Delay after resolution (minutes)').inputValue()).toBe('30')
+    // The section re-renders from the server after the save: wait for the form to show it.
+    await expect
+      .poll(() => csat.getByLabel('Delay after resolution (minutes)').inputValue(), { timeout: 10_000 })
+      .toBe('30')
     await page
       .locator('#customer-success-settings')
       .screenshot({ path: `${ARTIFACTS}/settings-customer-success.png` })
