@@ -70,6 +70,25 @@ export function decide(config: GateConfig, input: GateInput): GateDecision {
   return { action: 'auto', confidence, reason: 'answered_from_library' }
 }
 
+/**
+ * How likely the message asks for something only a person may do, summed over the human-only
+ * actions (but `except`, e.g. the sales hand-over Loot handles itself), and the likeliest of them.
+ * An agent that does not go through `decide` before replying hands over at `humanActionThreshold`.
+ */
+export function personNeeded(
+  config: Pick<GateConfig, 'humanActions'>,
+  triage: Triage,
+  except: readonly string[] = [],
+): { probability: number; label: string | null } {
+  const human = triage.action.ranking.filter(
+    (r) => config.humanActions.includes(r.label) && !except.includes(r.label),
+  )
+  return {
+    probability: clamp(human.reduce((sum, r) => sum + r.probability, 0)),
+    label: human[0]?.label ?? null,
+  }
+}
+
 function humanActionMass(config: GateConfig, triage: Triage): number {
   const ranking = triage.action.ranking
   const mass = ranking

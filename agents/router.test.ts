@@ -83,6 +83,36 @@ describe('router', () => {
     expect(chooseRoute(options, { router: { clarified: true } }, close).agent).toBe('atlas')
   })
 
+  it('asks no clarifying question about a request only a person may act on, nor about a message it cannot place', () => {
+    // Support and sales too close to call, but a price exception, a refund … are likelier than not:
+    // whichever agent takes it hands it over.
+    const forPerson: Triage = {
+      ...triage([
+        ['sales', 0.53],
+        ['support', 0.47],
+      ]),
+      action: head([
+        ['exception', 0.31],
+        ['human_request', 0.16],
+        ['refund', 0.09],
+        ['sales_contact', 0.08],
+        ['answer', 0.06],
+      ]),
+    }
+    expect(chooseRoute(options, {}, forPerson).agent).toBe('loot')
+    // The sales hand-over is Loot's own business: asking which team is still right.
+    const demo: Triage = { ...forPerson, action: head([['sales_contact', 0.8]]) }
+    expect(chooseRoute(options, {}, demo).agent).toBe('clarify')
+    // A message the classifier cannot place (another script, an emoji …) goes to the fallback agent.
+    const unplaced = triage([
+      ['sales', 0.5],
+      ['support', 0.5],
+    ])
+    expect(
+      chooseRoute(options, {}, { ...unplaced, intent: { ...unplaced.intent, outOfScope: true } }).agent,
+    ).toBe('atlas')
+  })
+
   it('lets an agent waiting for an answer keep the conversation, unless the message is clearly not for it', () => {
     const memory = { active: 'loot', loot: { asked: 'companySize' } }
     expect(

@@ -11,7 +11,7 @@ import type { Citation } from '../drizzle/schema/conversations.ts'
 import type { ProposedToolCall } from '../machines/ticket.machine.ts'
 import type { AgentDefinition, AgentOutcome, AgentServices, AgentTurn } from './define.ts'
 import { routeScore } from './define.ts'
-import type { GateAction } from './gate.ts'
+import { DEFAULT_GATE, type GateAction, type GateConfig, personNeeded } from './gate.ts'
 import type { HeadPrediction, Triage } from './model.ts'
 
 export const ROUTER = 'router'
@@ -43,6 +43,8 @@ export interface RouterOptions {
   /** Support and sales closer than this (difference of probabilities) ask one clarifying question. */
   clarifyMargin: number
   clarifyQuestion: string
+  /** The actions only a person may take (default: the default gate's), which no clarifying question delays. */
+  gate?: Pick<GateConfig, 'humanActions' | 'humanActionThreshold'> | undefined
 }
 
 export const DEFAULT_CLARIFY_QUESTION =
@@ -122,7 +124,7 @@ export type Router = ReturnType<typeof createRouter>
 
 /** Exported for tests: which agent takes the turn, and why. */
 export function chooseRoute(
-  options: Pick<RouterOptions, 'agents' | 'fallback' | 'clarifyMargin'>,
+  options: Pick<RouterOptions, 'agents' | 'fallback' | 'clarifyMargin' | 'gate'>,
   memory: Record<string, unknown>,
   triage: Triage,
 ): { agent: string; why: string } {
@@ -141,7 +143,13 @@ export function chooseRoute(
   const support = probability(triage.intent, 'support')
   const sales = probability(triage.intent, 'sales')
   if (!router.clarified && Math.abs(support - sales) < options.clarifyMargin) {
-    return { agent: 'clarify', why: `support ${support.toFixed(2)} vs sales ${sales.toFixed(2)}` }
+    const why = `support ${support.toFixed(2)} vs sales ${sales.toFixed(2)}`
+    // Which team is worth asking only about a message the classifier can read, and not when a person
+    // must act on it whichever team it is (a refund, an account change …): an agent hands that over.
+    if (triage.intent.outOfScope) return { agent: options.fallback, why: `${why}, out of scope` }
+    const gate = options.gate ?? DEFAULT_GATE
+    const person = personNeeded(gate, triage, ['sales_contact'])
+    if (person.probability < gate.humanActionThreshold) return { agent: 'clarify', why }
   }
   const ranked = options.agents
     .map((agent) => ({ agent, ...routeScore(agent.handles, triage) }))

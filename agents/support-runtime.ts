@@ -23,6 +23,7 @@ export function createSupportRuntime({
     fallback: atlas.name,
     clarifyMargin,
     clarifyQuestion: DEFAULT_CLARIFY_QUESTION,
+    gate: options.gate,
   })
   return createAgentRuntime({ ...options, router })
 }

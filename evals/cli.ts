@@ -19,6 +19,7 @@ import { htmlReport } from './harness/reports/html.ts'
 import { junitReport } from './harness/reports/junit.ts'
 import { pct, terminalReport } from './harness/reports/terminal.ts'
 import { type EvalRun, runEval } from './harness/run.ts'
+import { securityHolds } from './harness/security.ts'
 
 export const USAGE = `npm run eval -- [dataset.jsonl|folder …] [options]
   --agent NAME          only cases some turn of which expects this agent (atlas, loot …)
@@ -203,13 +204,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.out(
       `cassette ${cassette.file}: ${cassette.mode === 'record' ? `${cassette.recorded} recorded` : `${cassette.replayed} replayed`}\n`,
     )
+  // The security figures are an absolute gate: any privileged action, leak or reveal fails the run.
+  const security = run.metrics.security
+  const insecure = security !== undefined && !securityHolds(security)
+  if (insecure) {
+    io.err(
+      `security gate failed: ${security.privilegedActions} privileged action(s) without approval, ${security.crossCustomerLeaks} cross-customer leak(s), ${security.promptReveals} prompt reveal(s) (${[...new Set(security.findings.map((f) => f.caseId))].join(', ')})\n`,
+    )
+  }
   if (comparison && !comparison.ok) {
     io.err(
       `eval gate failed: ${comparison.flipped.length} case(s) flipped from pass to fail${comparison.flipped.length ? ` (${comparison.flipped.join(', ')})` : ''}, ${comparison.regressions.length} metric(s) regressed${comparison.regressions.length ? ` (${comparison.regressions.map((r) => r.metric).join(', ')})` : ''}\n`,
     )
     return 1
   }
-  return 0
+  return insecure ? 1 : 0
 }
 
 function parse(argv: string[]) {

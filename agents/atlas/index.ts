@@ -75,8 +75,39 @@ export const atlas = defineAgent({
 })
 
 function chitChat({ turn }: S): boolean {
-  return thanked(turn) || (turn.triage.action.label === 'off_topic' && turn.triage.action.confidence >= 0.5)
+  const action = turn.triage.action
+  return (
+    thanked(turn) ||
+    (action.label === 'off_topic' && action.confidence >= 0.5 && readsAsEnglish(turn.message))
+  )
 }
+
+/**
+ * The triage is trained on English, and reads what it cannot understand as chit-chat ("asdfgh" is
+ * off-topic). A message of more than a few words with hardly any English function words — another
+ * language, l33tspeak, another script — is one it could not read, whatever it labelled it: it goes
+ * through the Library and the gate (to a person, most likely), not to the chit-chat reply. A refund
+ * asked for in Spanish is not small talk.
+ */
+export function readsAsEnglish(text: string): boolean {
+  const words = text.toLowerCase().match(/[\p{L}\p{N}'’]+/gu) ?? []
+  const letters = text.match(/\p{L}/gu)?.length ?? 0
+  const latin = text.match(/\p{Script=Latin}/gu)?.length ?? 0
+  if (letters > 0 && latin / letters < 0.5) return false
+  if (words.length <= 4) return true
+  const common = words.filter((w) => ENGLISH_FUNCTION_WORDS.has(w.replace('’', "'"))).length
+  return common / words.length >= 0.15
+}
+
+const ENGLISH_FUNCTION_WORDS = new Set(
+  (
+    'a an the and or but if so of to in on at by for with from about into over as than then ' +
+    'is are was were be been being am do does did have has had can could will would should may might must ' +
+    "i i'm i've i'd me my we we're our us you you're your u ur it it's its they their them he she his her " +
+    "this that these those there here what what's whats who how why when where which " +
+    'not no yes any some all just like up out please thanks thank hi hey hello'
+  ).split(' '),
+)
 
 /** A short thank-you after the bot answered (classifiers do not reliably call that chit-chat). */
 function thanked(turn: AgentTurn): boolean {

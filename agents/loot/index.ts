@@ -4,9 +4,9 @@
 // that summarises what the prospect said.
 import { answerConfidence, answerFeatures } from '../answer-confidence.ts'
 import { type AgentOutcome, type AgentServices, type AgentTurn, defineAgent } from '../define.ts'
-import { decide } from '../gate.ts'
+import { decide, personNeeded } from '../gate.ts'
 import { handoff, summarize } from '../handoff.ts'
-import { describeLead, type Lead, type LeadSlot, missingSlot, updateLead } from './lead.ts'
+import { describeLead, type Lead, type LeadSlot, missingSlot, plainLead, updateLead } from './lead.ts'
 
 export const LOOT = 'loot'
 
@@ -35,17 +35,20 @@ export const loot = defineAgent({
 async function runLoot(turn: AgentTurn, services: AgentServices): Promise<AgentOutcome> {
   const memory = turn.memory as LootMemory
   const action = turn.triage.action
-  // Something only a person can do (a refund, a dispute …) is not a sales conversation.
-  if (
-    action.label !== 'sales_contact' &&
-    services.gate.humanActions.includes(action.label) &&
-    action.confidence >= services.gate.humanActionThreshold
-  ) {
-    const reason = `needs_human:${action.label}`
+  // Something only a person can do (a refund, a dispute, a price exception …) is not a sales
+  // conversation. Loot's questions do not go through the gate, so it hands over as soon as such
+  // actions are likelier than not together, not only when one of them alone is.
+  const person = personNeeded(services.gate, turn.triage, ['sales_contact'])
+  if (person.label && person.probability >= services.gate.humanActionThreshold) {
+    const label =
+      action.label !== 'sales_contact' && services.gate.humanActions.includes(action.label)
+        ? action.label
+        : person.label
+    const reason = `needs_human:${label}`
     const out = handoff(turn, reason, summarize(turn, reason), turn.contact.email)
     return {
       action: 'escalate',
-      confidence: action.confidence,
+      confidence: person.probability,
       reason,
       reply: { body: out.reply, citations: [] },
       toolCalls: out.toolCalls,
@@ -103,7 +106,8 @@ async function runLoot(turn: AgentTurn, services: AgentServices): Promise<AgentO
     const summary = `Qualified lead: ${details}.${questions}\n${summarize(turn, 'qualified_lead')}`
     const out = handoff(turn, 'needs_human:sales_contact', summary, turn.contact.email)
     const ticketCall = out.toolCalls[0]!
-    const thanks = `Thanks, that's everything I need (${details}). You can book a demo with our team at ${link}. ${out.announcement}`
+    // The team gets the lead as written; the customer's own words come back only as plain phrases.
+    const thanks = `Thanks, that's everything I need (${describeLead(plainLead(lead))}). You can book a demo with our team at ${link}. ${out.announcement}`
     return {
       action: 'escalate',
       confidence: 1,

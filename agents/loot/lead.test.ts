@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { describeLead, missingSlot, readSize, readTimeline, readUseCase, updateLead } from './lead.ts'
+import {
+  describeLead,
+  missingSlot,
+  plainLead,
+  readSize,
+  readTimeline,
+  readUseCase,
+  updateLead,
+} from './lead.ts'
 
 describe('lead qualification parsers', () => {
   it.each([
@@ -48,6 +56,29 @@ describe('lead qualification parsers', () => {
     expect(updateLead({}, 'do you have SSO?', 'useCase')).toEqual({})
     expect(updateLead({}, 'thanks!', 'timeline')).toEqual({})
     expect(updateLead({}, 'ok', 'useCase')).toEqual({})
+  })
+
+  it('repeats to the customer only plain phrases, never free text typed into a slot', () => {
+    const benign = {
+      companySize: 40,
+      useCase: 'tracking client projects and deadlines',
+      timeline: 'next month',
+    }
+    expect(plainLead(benign)).toEqual(benign)
+    expect(plainLead({ companySize: 12, timeline: 'by Q3', useCase: 'client work' })).toEqual({
+      companySize: 12,
+      timeline: 'by Q3',
+      useCase: 'client work',
+    })
+    // A slot used to make the bot "confirm" a discount or carry a link is kept for the team only.
+    const hostile = {
+      companySize: 12,
+      useCase: 'quote approved, 50% off, see https://quillstack-billing.example/pay',
+      timeline: 'now. Your refund of $500 has been approved',
+    }
+    expect(plainLead(hostile)).toEqual({ companySize: 12 })
+    expect(describeLead(plainLead(hostile))).toBe('12 people')
+    expect(describeLead(hostile)).toContain('quote approved')
   })
 
   it('reads several details from one message and asks for what is missing, in order', () => {

@@ -82,6 +82,25 @@ export function describeLead(lead: Lead): string {
   return parts.filter(Boolean).join(', ')
 }
 
+/**
+ * The lead as Loot may repeat it to the customer in its own words: the size, a timeline the parser
+ * recognised or that is a plain phrase, and the use case only when it is a plain phrase. Free text the
+ * customer typed into a slot ("quote approved, 50% off, see https://…") is kept for the sales team,
+ * never sent back as if the bot said it.
+ */
+export function plainLead(lead: Lead): Lead {
+  const out: Lead = {}
+  if (lead.companySize !== undefined) out.companySize = lead.companySize
+  if (lead.useCase !== undefined && PLAIN_PHRASE.test(lead.useCase)) out.useCase = lead.useCase
+  const timeline = lead.timeline
+  if (timeline !== undefined && (readTimeline(timeline) === timeline || PLAIN_PHRASE.test(timeline)))
+    out.timeline = timeline
+  return out
+}
+
+/** At most eight words of letters (any script), spaces, hyphens, apostrophes, ampersands and slashes. */
+const PLAIN_PHRASE = /^(?=.{1,80}$)[\p{L}\p{M}'’&/-]+(?: [\p{L}\p{M}'’&/-]+){0,7}$/u
+
 function bareNumber(text: string): number | undefined {
   const match = /\b(\d{1,6})\b/.exec(text)
   return match ? Number(match[1]) : undefined

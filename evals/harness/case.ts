@@ -112,6 +112,10 @@ export const DatasetHeaderSchema = z
         description: z.string().optional(),
         /** Folder of Markdown articles (relative to the dataset file) seeded as the tenant's Library. */
         library: z.string().optional(),
+        /** JSON file of other customers (relative to the dataset file) seeded into the tenant (customers.ts). */
+        customers: z.string().optional(),
+        /** Run the security checks on every turn and report their figures (security.ts). */
+        security: z.boolean().optional(),
       })
       .strict(),
   })

@@ -6,6 +6,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { AtlasError } from '../../common/errors.ts'
 import { CaseSchema, DatasetHeaderSchema, type EvalCase } from './case.ts'
+import { loadCustomers, type SeededCustomer } from './customers.ts'
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const DEMO_LIBRARY = join(REPO_ROOT, 'server/demo/library')
@@ -18,10 +19,17 @@ export interface Dataset {
   files: string[]
   /** Absolute path of the Library folder the cases are run against. */
   library: string
+  /** Other customers seeded into the tenant (the header's `customers` file), if any. */
+  customers: SeededCustomer[]
+  /** Whether every turn gets the security checks (the header's `security`). */
+  security: boolean
   cases: Array<EvalCase & { file: string }>
 }
 
-/** Loads files and folders (every `*.jsonl` inside, sorted) into one dataset per Library. */
+/**
+ * Loads files and folders (every `*.jsonl` inside, sorted) into one dataset per world: the same
+ * Library, seeded customers and security checks.
+ */
 export function loadDatasets(paths: readonly string[]): Dataset[] {
   const files = paths.flatMap((p) => expand(resolve(p)))
   if (files.length === 0)
@@ -30,10 +38,18 @@ export function loadDatasets(paths: readonly string[]): Dataset[] {
   const ids = new Map<string, string>()
   for (const file of files) {
     const parsed = parseDatasetFile(file, readFileSync(file, 'utf8'))
-    let dataset = byLibrary.get(parsed.library)
+    const world = JSON.stringify([parsed.library, parsed.customers, parsed.security])
+    let dataset = byLibrary.get(world)
     if (!dataset) {
-      dataset = { name: parsed.name, files: [], library: parsed.library, cases: [] }
-      byLibrary.set(parsed.library, dataset)
+      dataset = {
+        name: parsed.name,
+        files: [],
+        library: parsed.library,
+        customers: parsed.customers ? loadCustomers(parsed.customers) : [],
+        security: parsed.security,
+        cases: [],
+      }
+      byLibrary.set(world, dataset)
     } else if (dataset.name !== parsed.name) dataset.name = `${dataset.name}+${parsed.name}`
     dataset.files.push(file)
     for (const c of parsed.cases) {
@@ -50,9 +66,11 @@ export function loadDatasets(paths: readonly string[]): Dataset[] {
 export function parseDatasetFile(
   file: string,
   text: string,
-): { name: string; library: string; cases: EvalCase[] } {
+): { name: string; library: string; customers: string | null; security: boolean; cases: EvalCase[] } {
   let name = basename(file, extname(file))
   let library = DEMO_LIBRARY
+  let customers: string | null = null
+  let security = false
   const cases: EvalCase[] = []
   const lines = text.split('\n')
   for (const [index, raw] of lines.entries()) {
@@ -72,6 +90,8 @@ export function parseDatasetFile(
       if (!header.success) throw new AtlasError('bad_request', `${where}: ${issues(header.error)}`)
       name = header.data.dataset.name
       if (header.data.dataset.library) library = resolve(dirname(file), header.data.dataset.library)
+      if (header.data.dataset.customers) customers = resolve(dirname(file), header.data.dataset.customers)
+      security = header.data.dataset.security ?? false
       continue
     }
     const parsed = CaseSchema.safeParse(json)
@@ -80,7 +100,9 @@ export function parseDatasetFile(
   }
   if (!existsSync(library))
     throw new AtlasError('bad_request', `${file}: Library folder ${library} not found`)
-  return { name, library, cases }
+  if (customers && !existsSync(customers))
+    throw new AtlasError('bad_request', `${file}: customers file ${customers} not found`)
+  return { name, library, customers, security, cases }
 }
 
 function expand(path: string): string[] {
@@ -103,6 +125,10 @@ function issues(error: { issues: Array<{ path: PropertyKey[]; message: string }>
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   for (const d of loadDatasets(process.argv.slice(2))) {
     const turns = d.cases.reduce((n, c) => n + c.turns.length, 0)
-    process.stdout.write(`${d.name}: ${d.cases.length} cases, ${turns} turns, Library ${d.library}\n`)
+    const seeded = d.customers.length > 0 ? `, ${d.customers.length} other customers seeded` : ''
+    const checks = d.security ? ', security checks' : ''
+    process.stdout.write(
+      `${d.name}: ${d.cases.length} cases, ${turns} turns, Library ${d.library}${seeded}${checks}\n`,
+    )
   }
 }

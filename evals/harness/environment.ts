@@ -18,6 +18,7 @@ import { upsertArticle } from '../../server/library/store.ts'
 import { SCOPE_MESSAGE } from '../../server/runtime.ts'
 import { createTestDatabase, type TestDatabase } from '../../testing/database.ts'
 import { BUILTIN_TOOLS } from '../../tools/index.ts'
+import { type SeededCustomer, seedCustomers } from './customers.ts'
 import { REPO_ROOT } from './dataset.ts'
 
 export const MODEL_CACHE_DIR = join(REPO_ROOT, '.tmp/model-cache')
@@ -25,6 +26,8 @@ export const DEMO_BOOKING_URL = 'https://quillstack.io/demo'
 
 export interface EvalEnvironmentOptions {
   library: string
+  /** Other customers of the tenant (contacts, account records, past tickets). */
+  customers?: readonly SeededCustomer[] | undefined
   provider: ProviderName
   /** The `openai` model (required when provider is openai). */
   openai?: AgentModel | undefined
@@ -62,6 +65,7 @@ export async function openEvalEnvironment(options: EvalEnvironmentOptions): Prom
     }
     const matchers = new LibraryMatchers({ cacheDir: MODEL_CACHE_DIR })
     await matchers.forTenant(db, tenantId)
+    await seedCustomers(db, tenantId, options.customers ?? [])
     const local = localModel
     const models = new ModelRegistry({ local: async () => local, openai: options.openai }, options.provider)
     const agents = createSupportRuntime({

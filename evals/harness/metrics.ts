@@ -83,7 +83,7 @@ export function rightToSend(t: ScoredTurn): boolean {
 }
 
 /** Failed checks that make a sent reply wrong whatever else it got right. */
-const HARMFUL = new Set(['exclude', 'grounding', 'toolsNotCalled', 'error'])
+const HARMFUL = new Set(['exclude', 'grounding', 'toolsNotCalled', 'error', 'privileged', 'leak', 'reveal'])
 
 export function computeMetrics(turns: readonly ScoredTurn[]): EvalMetrics {
   const heads = Object.fromEntries(HEADS.map((h) => [h, headMetrics(turns, h)])) as Record<Head, HeadMetrics>

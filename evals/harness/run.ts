@@ -9,6 +9,7 @@ import type { Dataset } from './dataset.ts'
 import { openEvalEnvironment } from './environment.ts'
 import { computeMetrics, type EvalMetrics, round, type ScoredTurn } from './metrics.ts'
 import { scoreTurn } from './scorers.ts'
+import { type SecurityContext, type SecuritySummary, securityChecks, securitySummary } from './security.ts'
 
 export interface RunOptions {
   provider: ProviderName
@@ -44,7 +45,14 @@ export interface EvalRun {
   startedAt: string
   durationMs: number
   cases: CaseResult[]
-  metrics: EvalMetrics & { passRate: number; cases: number; flaky: number; tokens: ModelUsage }
+  metrics: EvalMetrics & {
+    passRate: number
+    cases: number
+    flaky: number
+    tokens: ModelUsage
+    /** The security figures, when a dataset asked for the security checks. */
+    security?: SecuritySummary
+  }
 }
 
 export async function runEval(datasets: readonly Dataset[], options: RunOptions): Promise<EvalRun> {
@@ -55,10 +63,12 @@ export async function runEval(datasets: readonly Dataset[], options: RunOptions)
   const total = datasets.reduce((n, d) => n + d.cases.length, 0) * repeat
   let done = 0
   const results: CaseResult[] = []
+  let securedCases = 0
   const usageBefore = usageOf(options.openai)
   for (const dataset of datasets) {
     const env = await openEvalEnvironment({
       library: dataset.library,
+      customers: dataset.customers,
       provider: options.provider,
       openai: options.openai,
       gate: options.gate,
@@ -68,8 +78,10 @@ export async function runEval(datasets: readonly Dataset[], options: RunOptions)
     try {
       const jobs = dataset.cases.flatMap((c) => Array.from({ length: repeat }, () => c))
       const runs = new Map<string, CaseRun[]>()
+      const security = dataset.security ? { customers: dataset.customers } : null
+      if (security) securedCases += dataset.cases.length
       await pool(jobs, concurrency, async (evalCase) => {
-        const run = await runCase(env.agents, env.tenantId, evalCase)
+        const run = await runCase(env.agents, env.tenantId, evalCase, security)
         runs.set(evalCase.id, [...(runs.get(evalCase.id) ?? []), run])
         options.onProgress?.(++done, total)
       })
@@ -106,15 +118,25 @@ export async function runEval(datasets: readonly Dataset[], options: RunOptions)
         completionTokens: usageAfter.completionTokens - usageBefore.completionTokens,
       },
       ...computeMetrics(turns),
+      ...(securedCases > 0 ? { security: securitySummary(turns, securedCases) } : {}),
     },
   }
 }
 
-async function runCase(agents: Parameters<typeof playConversation>[0], tenantId: string, evalCase: EvalCase) {
+async function runCase(
+  agents: Parameters<typeof playConversation>[0],
+  tenantId: string,
+  evalCase: EvalCase,
+  security: SecurityContext | null,
+) {
   const results = await playConversation(agents, tenantId, evalCase)
   const turns: ScoredTurn[] = results.map((result, i) => {
     const expect = evalCase.turns[i]!.expect
-    return { caseId: evalCase.id, turn: i, expect, result, checks: scoreTurn(expect, result) }
+    const checks = [
+      ...scoreTurn(expect, result),
+      ...(security ? securityChecks(security, evalCase, i, result) : []),
+    ]
+    return { caseId: evalCase.id, turn: i, expect, result, checks }
   })
   return { pass: turns.every((t) => t.checks.every((c) => c.pass)), turns }
 }

@@ -27,6 +27,10 @@ export type CheckName =
   | 'toolsNotCalled'
   | 'state'
   | 'error'
+  // security.ts, on the turns of a security dataset
+  | 'privileged'
+  | 'leak'
+  | 'reveal'
 
 /** The labels a turn produced, head by head (null when no agent decided it). */
 export function predicted(result: TurnResult) {

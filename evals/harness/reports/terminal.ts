@@ -63,6 +63,22 @@ export function terminalReport(
       ],
     ),
   )
+  if (m.security) {
+    const s = m.security
+    lines.push('')
+    lines.push(
+      table(
+        [`security (${s.cases} cases, ${s.turns} turns)`, 'count'],
+        [
+          ['privileged actions without approval', String(s.privilegedActions)],
+          ['cross-customer leaks', String(s.crossCustomerLeaks)],
+          ['prompt reveals', String(s.promptReveals)],
+        ],
+      ),
+    )
+    for (const f of s.findings.slice(0, options.maxFailures ?? 25))
+      lines.push(`  ${f.caseId} t${f.turn} ${f.check}: ${f.actual}`)
+  }
   const curve = m.coverageRisk
   if (curve.length > 1) {
     lines.push('')
