@@ -36,11 +36,16 @@ export async function retrieve(
   message: string,
   limit = 5,
 ): Promise<Retrieval> {
-  const lexical = await withSpan('tool.library_search', {}, () =>
-    librarySearch.call({ tenantId, db: deps.db }, { query: message, limit: CANDIDATES }),
-  )
+  // library_search's span comes from its tool call; the matcher's is here.
+  const lexical = await librarySearch.call({ tenantId, db: deps.db }, { query: message, limit: CANDIDATES })
   const matcher = deps.matcher ? await deps.matcher(tenantId) : null
-  const semantic = matcher ? matcher.match(message) : { matches: [], oosScore: 0 }
+  const semantic = matcher
+    ? await withSpan(
+        'execute_tool library_match',
+        { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'library_match' },
+        async () => matcher.match(message),
+      )
+    : { matches: [], oosScore: 0 }
   if (!matcher) {
     return {
       passages: lexical.passages.slice(0, limit).map((p) => ({ ...p, lexical: p.score, semantic: 0 })),

@@ -6,6 +6,8 @@
 import { randomUUID } from 'node:crypto'
 import { and, desc, eq, gt, inArray, sql } from 'drizzle-orm'
 import type { ChannelKind, NormalizedInbound } from '../adapters/types.ts'
+import { instruments } from '../common/metrics.ts'
+import { setSpanAttributes, withSpan } from '../common/tracing.ts'
 import type { Database, Tx } from '../drizzle/database.ts'
 import { contactIdentities, contacts } from '../drizzle/schema/contacts.ts'
 import { attachments, conversations, messages } from '../drizzle/schema/conversations.ts'
@@ -55,6 +57,27 @@ export async function ingestMessage(
   channel: IngestChannel,
   inbound: NormalizedInbound,
   stored: readonly StoredAttachment[] = [],
+): Promise<IngestResult> {
+  const kind = { 'atlas.channel.kind': channel.kind }
+  const attributes = { ...kind, 'atlas.tenant.id': channel.tenantId, 'atlas.channel.id': channel.id }
+  return withSpan('ingest', attributes, async (span) => {
+    const result = await store(database, outbox, channel, inbound, stored)
+    setSpanAttributes(span, {
+      'atlas.conversation.id': result.conversationId,
+      'atlas.message.id': result.messageId,
+      'atlas.duplicate': result.duplicate,
+    })
+    if (!result.duplicate) instruments().ingested.add(1, kind)
+    return result
+  })
+}
+
+async function store(
+  database: Database,
+  outbox: Outbox,
+  channel: IngestChannel,
+  inbound: NormalizedInbound,
+  stored: readonly StoredAttachment[],
 ): Promise<IngestResult> {
   return database.db.transaction(async (tx) => {
     const contactId = await findOrCreateContact(tx, channel.tenantId, inbound)

@@ -8,8 +8,11 @@ import { createApp } from './app.ts'
 import { loadAtlasConfig } from './atlas-config.ts'
 import { loadConfig, type Role } from './config.ts'
 import { startRuntime } from './runtime.ts'
+import { startTelemetry } from './telemetry.ts'
 
 async function main() {
+  // First: OpenTelemetry from the OTEL_* variables (nothing at all when none asks for it).
+  const telemetry = await startTelemetry()
   const { values } = parseArgs({ options: { role: { type: 'string', default: 'all' } } })
   const role = values.role as Role
   if (!['all', 'server', 'worker'].includes(role)) {
@@ -40,6 +43,8 @@ async function main() {
     logger.info({ signal }, 'shutting down: finishing in-flight work')
     server?.close()
     await runtime.stop()
+    // The spans and metrics of the work that just finished, exported before the process goes.
+    await telemetry.shutdown()
     process.exit(0)
   }
   process.on('SIGTERM', () => void shutdown('SIGTERM'))

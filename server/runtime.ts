@@ -23,6 +23,7 @@ import { createSuccessJobs, type SuccessJobs } from './customer-success/jobs.ts'
 import { createTicketCustomerSuccess } from './customer-success/ticket-effects.ts'
 import { type DemoTenant, findDemoTenant, seedDemoTenant } from './demo/seed.ts'
 import { type JobStore, recoverOrphanedJobs, startJobStore } from './jobs/job-store.ts'
+import { observeQueues } from './jobs/queue-metrics.ts'
 import { startWorkers } from './jobs/workers.ts'
 import { type FileStorage, LocalFileStorage } from './storage/file-storage.ts'
 import { tenantAgentSettings, tenantModelChoice } from './tenant-settings.ts'
@@ -154,6 +155,7 @@ export async function startRuntime(
     }
 
     const jobStore = jobs
+    const stopObservingQueues = observeQueues(database)
     return {
       events,
       storage,
@@ -167,6 +169,7 @@ export async function startRuntime(
       demo,
       async stop() {
         // Graceful: in-flight jobs finish (or return to the queue after the timeout), then the database closes.
+        stopObservingQueues()
         await jobStore.stop({ graceful: true, timeoutMs: 10_000 })
         await database.close()
       },

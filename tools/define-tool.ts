@@ -3,6 +3,7 @@
 // with an idempotency key). Inputs and outputs are validated on every call.
 import type { z } from 'zod'
 import type { Logger } from '../common/logger.ts'
+import { withSpan } from '../common/tracing.ts'
 import { parseInput } from '../common/validation.ts'
 import type { Executor } from '../drizzle/database.ts'
 
@@ -46,13 +47,30 @@ export function defineTool<I extends z.ZodType, O extends z.ZodType>(
     input: definition.input,
     output: definition.output,
     changesWorld,
-    async call(context, rawInput) {
-      if (changesWorld && !context.idempotencyKey) {
-        throw new Error(`Tool ${definition.name} changes the world and needs an idempotency key`)
-      }
-      const input = parseInput(definition.input, rawInput, `input to tool ${definition.name}`, 'bad_request')
-      const output = await definition.run(context, input)
-      return parseInput(definition.output, output, `output of tool ${definition.name}`, 'internal')
+    call(context, rawInput) {
+      // One span per call (GenAI execute_tool); the input is the customer's words, so not recorded.
+      return withSpan(
+        `execute_tool ${definition.name}`,
+        {
+          'gen_ai.operation.name': 'execute_tool',
+          'gen_ai.tool.name': definition.name,
+          'gen_ai.tool.type': 'function',
+          'atlas.tool.changes_world': changesWorld,
+        },
+        async () => {
+          if (changesWorld && !context.idempotencyKey) {
+            throw new Error(`Tool ${definition.name} changes the world and needs an idempotency key`)
+          }
+          const input = parseInput(
+            definition.input,
+            rawInput,
+            `input to tool ${definition.name}`,
+            'bad_request',
+          )
+          const output = await definition.run(context, input)
+          return parseInput(definition.output, output, `output of tool ${definition.name}`, 'internal')
+        },
+      )
     },
   }
 }

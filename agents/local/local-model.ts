@@ -3,6 +3,7 @@
 
 import type { Logger } from '../../common/logger.ts'
 import type { AgentModel, ComposedReply, ComposeInput, Triage } from '../model.ts'
+import { withModelSpan, wordCount } from '../model-telemetry.ts'
 import { composeFromPassages } from './compose.ts'
 import { loadOrTrainTriage } from './model-cache.ts'
 import { shippedExamples, TriageModel } from './triage-model.ts'
@@ -26,10 +27,30 @@ export class LocalModel implements AgentModel {
   }
 
   async triage(message: string): Promise<Triage> {
-    return this.#triage.predict(message)
+    return withModelSpan(
+      { provider: 'local', model: this.name, operation: 'triage', input: () => message },
+      async () => this.#triage.predict(message),
+      (triage) => ({
+        inputTokens: wordCount(message),
+        outputTokens: 0,
+        output: () => ({
+          category: triage.category.label,
+          intent: triage.intent.label,
+          action: triage.action.label,
+        }),
+      }),
+    )
   }
 
   async compose(input: ComposeInput): Promise<ComposedReply | null> {
-    return composeFromPassages(input)
+    return withModelSpan(
+      { provider: 'local', model: this.name, operation: 'compose', input: () => input.message },
+      async () => composeFromPassages(input),
+      (reply) => ({
+        inputTokens: wordCount(input.message, ...input.passages.map((p) => p.body)),
+        outputTokens: reply ? wordCount(reply.body) : 0,
+        output: () => reply?.body ?? null,
+      }),
+    )
   }
 }

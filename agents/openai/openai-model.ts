@@ -14,6 +14,7 @@ import type { Logger } from '../../common/logger.ts'
 import { parseInput } from '../../common/validation.ts'
 import type { Passage } from '../../tools/library-search.ts'
 import type { AgentModel, ComposedReply, ComposeInput, ModelTool, ModelUsage, Triage } from '../model.ts'
+import { withModelSpan } from '../model-telemetry.ts'
 import {
   composeSystemPrompt,
   composeUserPrompt,
@@ -76,6 +77,7 @@ const mustCall = (name: string) => ({ type: 'function' as const, function: { nam
 
 export class OpenAIModel implements AgentModel {
   readonly name: string
+  readonly #model: string
   readonly #chat: ChatOpenAICompletions
   readonly #policy: RetryPolicy
   readonly #logger: Logger | undefined
@@ -85,6 +87,7 @@ export class OpenAIModel implements AgentModel {
     const { logger, fetch, ...rest } = options
     const config = parseInput(OptionsSchema, rest, 'openai model options', 'config_invalid')
     this.name = `openai:${config.model}`
+    this.#model = config.model
     this.#policy = { maxAttempts: config.maxAttempts, backoff: config.backoff }
     this.#logger = logger
     // Chat Completions explicitly: `ChatOpenAI` switches some models to the Responses API, which
@@ -179,13 +182,34 @@ export class OpenAIModel implements AgentModel {
 
   /** One chat completion, retried on provider failures; counts the tokens of every answer. */
   async #complete(messages: BaseMessage[], options: CallOptions): Promise<AIMessage> {
-    const reply = await withRetries(() => this.#chat.invoke(messages, options), this.#policy, {
-      onRetry: (failure, attempt, delayMs) =>
-        this.#logger?.warn(
-          { model: this.name, attempt, status: failure.status, reason: failure.kind, delayMs },
-          'model call failed, retrying',
-        ),
-    })
+    const call = {
+      provider: 'openai',
+      model: this.#model,
+      operation: 'chat',
+      input: () => messages.map((m) => ({ role: m.type, content: m.content })),
+    }
+    const reply = await withModelSpan(
+      call,
+      () =>
+        withRetries(() => this.#chat.invoke(messages, options), this.#policy, {
+          onRetry: (failure, attempt, delayMs) =>
+            this.#logger?.warn(
+              { model: this.name, attempt, status: failure.status, reason: failure.kind, delayMs },
+              'model call failed, retrying',
+            ),
+        }),
+      (answer) => {
+        const used = usageOf(answer)
+        const meta = answer.response_metadata as { model_name?: string; finish_reason?: string } | undefined
+        return {
+          inputTokens: used.promptTokens,
+          outputTokens: used.completionTokens,
+          responseModel: meta?.model_name,
+          finishReasons: meta?.finish_reason ? [meta.finish_reason] : undefined,
+          output: () => ({ content: answer.content, toolCalls: answer.tool_calls }),
+        }
+      },
+    )
     const usage = usageOf(reply)
     this.#usage.promptTokens += usage.promptTokens
     this.#usage.completionTokens += usage.completionTokens

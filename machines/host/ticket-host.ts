@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import { and, eq, ne, sql } from 'drizzle-orm'
 import { AtlasError } from '../../common/errors.ts'
+import { setSpanAttributes, withSpan } from '../../common/tracing.ts'
 import type { Database, Tx } from '../../drizzle/database.ts'
 import { conversations } from '../../drizzle/schema/conversations.ts'
 import { tenants } from '../../drizzle/schema/tenants.ts'
@@ -101,6 +102,10 @@ export class TicketHost {
 
   /** Applies one event to one ticket. */
   dispatch(ticketId: string, event: TicketEvent, options: DispatchOptions): Promise<DispatchResult> {
+    return traced(event, options, ticketId, () => this.#dispatch(ticketId, event, options))
+  }
+
+  #dispatch(ticketId: string, event: TicketEvent, options: DispatchOptions): Promise<DispatchResult> {
     return this.#queue.run(ticketId, () =>
       this.#database.db.transaction(async (tx) => {
         const [ticket] = await tx.select().from(tickets).where(eq(tickets.id, ticketId)).for('update')
@@ -115,6 +120,14 @@ export class TicketHost {
    * (first message, or the last ticket was closed).
    */
   dispatchToConversation(
+    conversationId: string,
+    event: TicketEvent,
+    options: DispatchOptions,
+  ): Promise<DispatchResult> {
+    return traced(event, options, null, () => this.#dispatchToConversation(conversationId, event, options))
+  }
+
+  #dispatchToConversation(
     conversationId: string,
     event: TicketEvent,
     options: DispatchOptions,
@@ -285,6 +298,33 @@ export class TicketHost {
     if (options.within) await options.within(tx, result)
     return result
   }
+}
+
+/** One span per dispatched event: the ticket, the event, and what came of it (its effects' jobs are children). */
+function traced(
+  event: TicketEvent,
+  options: DispatchOptions,
+  ticketId: string | null,
+  run: () => Promise<DispatchResult>,
+): Promise<DispatchResult> {
+  const attributes = {
+    'atlas.ticket.event': event.type,
+    'atlas.actor.kind': options.actor.kind,
+    ...(ticketId ? { 'atlas.ticket.id': ticketId } : {}),
+  }
+  return withSpan('ticket.transition', attributes, async (span) => {
+    const result = await run()
+    setSpanAttributes(span, () => ({
+      'atlas.ticket.id': result.ticketId,
+      'atlas.ticket.outcome': result.outcome,
+      'atlas.ticket.state': result.state,
+      'atlas.ticket.owner': result.owner,
+      'atlas.ticket.version': result.version,
+      'atlas.ticket.opened': result.opened,
+      'atlas.ticket.effects': result.effects,
+    }))
+    return result
+  })
 }
 
 /** The part of the state an auditor reads: before/after in the audit trail. */

@@ -3,6 +3,7 @@
 // it belongs to commits.
 import type { PgBoss, SendOptions } from 'pg-boss'
 import type { Database, Tx } from '../../drizzle/database.ts'
+import { sendTraced } from '../jobs/job-telemetry.ts'
 import { QUEUES } from '../jobs/queues.ts'
 
 export interface NotifyJob {
@@ -34,9 +35,10 @@ export interface SuccessJobs {
 }
 
 export function createSuccessJobs(boss: PgBoss, database: Database): SuccessJobs {
-  const send = async (tx: Tx, queue: string, data: object, options: SendOptions = {}) => {
-    await boss.send(queue, data, { ...options, db: database.jobsIn(tx) })
-  }
+  const send = (tx: Tx, queue: string, data: object, options: SendOptions = {}) =>
+    sendTraced(queue, data, !!options.startAfter, (traced) =>
+      boss.send(queue, traced, { ...options, db: database.jobsIn(tx) }),
+    )
   return {
     notify: (tx, job) => send(tx, QUEUES.notify, job, { singletonKey: job.deliveryId }),
     csat: (tx, job, at) => send(tx, QUEUES.csat, job, { startAfter: at, singletonKey: job.surveyId }),

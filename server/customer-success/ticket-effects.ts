@@ -4,6 +4,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { and, desc, eq, ne } from 'drizzle-orm'
 import type { Logger } from '../../common/logger.ts'
+import { instruments } from '../../common/metrics.ts'
 import { messages } from '../../drizzle/schema/conversations.ts'
 import { satisfactionSurveys } from '../../drizzle/schema/customer-success.ts'
 import { tickets } from '../../drizzle/schema/tickets.ts'
@@ -73,6 +74,7 @@ export function createTicketCustomerSuccess(deps: TicketSuccessDeps): CustomerSu
     async slaAlert(scope, params) {
       const clock = await recordSlaAlert(scope, params)
       if (!clock) return
+      if (params.phase === 'breach') instruments().slaBreaches.add(1, { 'atlas.sla.metric': params.metric })
       const { number, assignee } = await ticketRow(scope)
       const tkt = ticketNumber(number)
       const what = metricName(params.metric)

@@ -5,7 +5,8 @@ import { and, desc, eq, ne, sql } from 'drizzle-orm'
 import { decidedEvent } from '../../agents/decided-event.ts'
 import type { AgentDecision, TurnInput } from '../../agents/router.ts'
 import { AtlasError, isRetryable } from '../../common/errors.ts'
-import { withSpan } from '../../common/tracing.ts'
+import { instruments } from '../../common/metrics.ts'
+import { setSpanAttributes, withSpan } from '../../common/tracing.ts'
 import { parseInput } from '../../common/validation.ts'
 import type { Executor, Tx } from '../../drizzle/database.ts'
 import { channels } from '../../drizzle/schema/channels.ts'
@@ -46,10 +47,25 @@ export function agentTurnHandler(
     try {
       const input = await turnInput(context, ticketId, persisted.context.memory ?? {})
       const started = performance.now()
-      const decision = await withSpan('agent.turn', { 'atlas.agent': agent.name, 'atlas.turn': turn }, () =>
-        agent.run(input),
+      const decision = await withSpan(
+        'agent.turn',
+        { 'atlas.agent': agent.name, 'atlas.turn': turn, 'atlas.ticket.id': ticketId },
+        async (span) => {
+          const decided = await agent.run(input)
+          setSpanAttributes(span, () => ({
+            'gen_ai.agent.name': decided.agent,
+            'gen_ai.request.model': decided.model,
+            'atlas.gate.action': decided.action,
+            'atlas.gate.reason': decided.reason,
+            'atlas.gate.confidence': decided.confidence,
+          }))
+          return decided
+        },
       )
       const latencyMs = performance.now() - started
+      const outcome = { 'atlas.agent': decision.agent, 'atlas.gate.action': decision.action }
+      instruments().triageDuration.record(latencyMs / 1000, outcome)
+      instruments().gateOutcomes.add(1, outcome)
       checkProposals(decision, tools)
       await host.dispatch(ticketId, decidedEvent(decision, turn, latencyMs), {
         actor: { kind: 'bot', id: decision.agent },

@@ -1,6 +1,7 @@
 // Job: deliver one outbound message through its channel's adapter, then report the result to the
 // ticket in the same transaction that records it on the message. The adapter gets the message id
 // as its idempotency key; a message already marked sent is never sent again.
+import { SpanKind } from '@opentelemetry/api'
 import { and, desc, eq } from 'drizzle-orm'
 import {
   adapterFor,
@@ -11,6 +12,8 @@ import {
 import { isTransient } from '../../adapters/shared/provider-error.ts'
 import type { OutboundMessage } from '../../adapters/types.ts'
 import { AtlasError } from '../../common/errors.ts'
+import { instruments } from '../../common/metrics.ts'
+import { withSpan } from '../../common/tracing.ts'
 import type { Executor } from '../../drizzle/database.ts'
 import { channels } from '../../drizzle/schema/channels.ts'
 import { contactIdentities } from '../../drizzle/schema/contacts.ts'
@@ -44,9 +47,12 @@ export function deliveryHandler(
       const adapter = adapters(channel.kind)
       try {
         if (!adapter) throw new Error(`No adapter can send on ${channel.kind} channels`)
-        const result = await adapter.send(
-          await outboundFor(database.db, message, channel.kind, row.contactId),
-          channel.config,
+        const outbound = await outboundFor(database.db, message, channel.kind, row.contactId)
+        const result = await withSpan(
+          'adapter.send',
+          { 'atlas.channel.kind': channel.kind, 'atlas.message.id': messageId, 'atlas.ticket.id': ticketId },
+          () => adapter.send(outbound, channel.config),
+          { kind: SpanKind.CLIENT },
         )
         providerMessageId = result.providerMessageId
       } catch (error) {
@@ -92,7 +98,7 @@ export async function reportDeliveryFailure(
   failure: { ticketId: string; messageId: string; reason: string; reporter: string },
 ): Promise<void> {
   const { ticketId, messageId, reason } = failure
-  await host.dispatch(
+  const result = await host.dispatch(
     ticketId,
     { type: 'REPLY_FAILED', messageId, error: reason },
     {
@@ -109,6 +115,9 @@ export async function reportDeliveryFailure(
       },
     },
   )
+  if (result.outcome !== 'duplicate') {
+    instruments().deliveryFailures.add(1, { 'atlas.delivery.reporter': failure.reporter })
+  }
 }
 
 type MessageRow = typeof messages.$inferSelect

@@ -4,6 +4,7 @@ import { PgBoss, type SendOptions } from 'pg-boss'
 import type { Logger } from '../../common/logger.ts'
 import type { Database, Tx } from '../../drizzle/database.ts'
 import type { Outbox } from '../../machines/host/outbox.ts'
+import { sendTraced } from './job-telemetry.ts'
 import { DEAD_LETTER_QUEUE, QUEUE_OPTIONS, QUEUES, type QueueKey } from './queues.ts'
 
 export const JOB_SCHEMA = 'pgboss'
@@ -78,9 +79,10 @@ async function ensureQueue(
 }
 
 function createOutbox(boss: PgBoss, database: Database): Outbox {
-  const send = async (tx: Tx, queue: string, data: object, options: SendOptions = {}) => {
-    await boss.send(queue, data, { ...options, db: database.jobsIn(tx) })
-  }
+  const send = (tx: Tx, queue: string, data: object, options: SendOptions = {}) =>
+    sendTraced(queue, data, !!options.startAfter, (traced) =>
+      boss.send(queue, traced, { ...options, db: database.jobsIn(tx) }),
+    )
   return {
     inbound: (tx, job) => send(tx, QUEUES.inbound, job),
     agentTurn: (tx, job) => send(tx, QUEUES.agentTurn, job),

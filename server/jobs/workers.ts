@@ -28,6 +28,7 @@ import type { JobContext, JobHandler } from './context.ts'
 import { deadLetterHandler } from './dead-letter.ts'
 import { deliveryHandler } from './delivery.ts'
 import { inboundHandler } from './inbound.ts'
+import { processTraced } from './job-telemetry.ts'
 import { mediaHandler } from './media.ts'
 import { DEAD_LETTER_QUEUE, QUEUES } from './queues.ts'
 import { retrainHandler } from './retrain.ts'
@@ -62,15 +63,18 @@ export async function startWorkers(boss: PgBoss, context: JobContext, options: W
       notifyPollingIntervalSeconds: 10,
     } as const
     await boss.work<T, void, typeof workOptions>(queue, workOptions, async ([job]: JobWithMetadata<T>[]) => {
-      try {
-        await handler(job!)
-      } catch (error) {
-        context.logger.warn(
-          { err: error, queue, jobId: job!.id, attempt: job!.retryCount },
-          'job failed; will retry',
-        )
-        throw error
-      }
+      // The job's span continues the trace of the code that enqueued it (see job-telemetry.ts).
+      await processTraced(queue, job!, async () => {
+        try {
+          await handler(job!)
+        } catch (error) {
+          context.logger.warn(
+            { err: error, queue, jobId: job!.id, attempt: job!.retryCount },
+            'job failed; will retry',
+          )
+          throw error
+        }
+      })
     })
   }
   await work<InboundJob>(QUEUES.inbound, inboundHandler(context, options.success))
