@@ -2,10 +2,15 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Hono } from 'hono'
+import { every } from 'hono/combine'
+import { AtlasError } from '../common/errors.ts'
 import { SignInThrottle } from './auth/sign-in-throttle.ts'
 import { dashboardRoutes } from './dashboard/routes.ts'
 import { authenticate, requireAdmin } from './http/auth.ts'
+import { limitBody } from './http/body.ts'
 import { notFound, onError } from './http/errors.ts'
+import { RateLimiter } from './http/rate-limit.ts'
+import { httpTelemetry } from './http-telemetry.ts'
 import { openApiDocument } from './openapi.ts'
 import { adminRoutes, workspaceRoutes } from './routes/admin/index.ts'
 import { assistRoutes } from './routes/assist.ts'
@@ -30,15 +35,39 @@ import { latestChange, TenantChanges } from './tenant-changes.ts'
 const WIDGET_JS = readFileSync(fileURLToPath(new URL('./widget/widget.js', import.meta.url)), 'utf8')
 const DEMO_PAGE = readFileSync(fileURLToPath(new URL('./widget/demo.html', import.meta.url)), 'utf8')
 
+/** Routes that set a body limit above the default themselves: webhooks carry attachments, imports are big. */
+const OWN_LARGER_BODY_LIMIT = [/^\/webhooks\//, /^\/v1\/admin\/library\/import$/]
+
+export interface AppOptions {
+  /** The rate limiter's clock (tests move it forward instead of waiting). */
+  now?: () => number
+}
+
 export function createApp(
   runtime: Pick<
     Runtime,
     'database' | 'jobs' | 'host' | 'logger' | 'events' | 'storage' | 'assist' | 'config' | 'success'
   >,
+  options: AppOptions = {},
 ) {
   const app = new Hono()
+  app.use('*', httpTelemetry())
   app.onError(onError(runtime.logger))
   app.notFound(notFound)
+
+  // Before any route: rate limits by client address (webhooks: by channel), URLs nothing can
+  // store, and a default body limit for every route without a larger one of its own (routes
+  // with tighter limits set them too).
+  const limiter = new RateLimiter(runtime.config.rateLimits, options.now)
+  app.use('*', limiter.byClient())
+  app.use('*', async (c, next) => {
+    if (/%00/.test(c.req.url)) throw new AtlasError('bad_request', 'The URL contains a NUL character (%00)')
+    await next()
+  })
+  const defaultBodyLimit = limitBody(runtime.config.maxBodyBytes)
+  app.use('*', (c, next) =>
+    OWN_LARGER_BODY_LIMIT.some((route) => route.test(c.req.path)) ? next() : defaultBodyLimit(c, next),
+  )
 
   app.get('/healthz', async (c) => {
     await runtime.database.query('select 1')
@@ -70,8 +99,8 @@ export function createApp(
     dashboardRoutes(runtime, (path, init, env) => app.request(path, init, env), throttle),
   )
 
-  // Everything else under /v1 needs an API key or a dashboard session.
-  const auth = authenticate(runtime.database.db)
+  // Everything else under /v1 needs an API key or a dashboard session, and counts against its tenant.
+  const auth = every(authenticate(runtime.database.db), limiter.byTenant())
   const api = {
     conversations: conversationRoutes(runtime),
     tickets: ticketRoutes(runtime),

@@ -70,10 +70,33 @@ const EnvSchema = z.object({
   OPENAI_BACKOFF_MAX_MS: z.coerce.number().int().min(0).default(20_000),
   ATLAS_AUTO_CLOSE_HOURS: number(96).pipe(z.number().positive()),
   ATLAS_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  // Requests per minute, per server process (0: no limit); see server/http/rate-limit.ts.
+  ATLAS_RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).default(1200),
+  ATLAS_RATE_LIMIT_PER_TENANT: z.coerce.number().int().min(0).default(6000),
+  ATLAS_RATE_LIMIT_WEBHOOKS: z.coerce.number().int().min(0).default(12_000),
+  ATLAS_TRUST_PROXY: flag(false),
+  ATLAS_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * 1024 * 1024)
+    .default(1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
 export type Role = 'all' | 'server' | 'worker'
+
+/** Requests per minute per server process (0: unlimited), and where the client's address comes from. */
+export interface RateLimitSettings {
+  /** From one client address (not webhooks). */
+  perIp: number
+  /** For one tenant: all its API keys and dashboard sessions together. */
+  perTenant: number
+  /** Into one webhook channel (providers post from shared addresses, so these are not per address). */
+  perWebhookChannel: number
+  /** Read the client's address from X-Forwarded-For (the last entry, added by your proxy). */
+  trustProxy: boolean
+}
 
 export interface Config {
   role: Role
@@ -118,6 +141,9 @@ export interface Config {
     | undefined
   autoCloseSeconds: number
   workerConcurrency: number
+  rateLimits: RateLimitSettings
+  /** The largest request body a route takes unless it sets its own limit (webhooks, imports). */
+  maxBodyBytes: number
   logLevel: string
 }
 
@@ -167,6 +193,13 @@ export function loadConfig(env: Record<string, string | undefined>, role: Role =
       : undefined,
     autoCloseSeconds: Math.round(e.ATLAS_AUTO_CLOSE_HOURS * 3600),
     workerConcurrency: e.ATLAS_WORKER_CONCURRENCY,
+    rateLimits: {
+      perIp: e.ATLAS_RATE_LIMIT_PER_IP,
+      perTenant: e.ATLAS_RATE_LIMIT_PER_TENANT,
+      perWebhookChannel: e.ATLAS_RATE_LIMIT_WEBHOOKS,
+      trustProxy: e.ATLAS_TRUST_PROXY,
+    },
+    maxBodyBytes: e.ATLAS_MAX_BODY_BYTES,
     logLevel: e.LOG_LEVEL,
   }
 }

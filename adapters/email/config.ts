@@ -28,7 +28,12 @@ const sendFields = {
   secure: z.boolean().optional(),
   auth: z.object({ user: z.string().min(1).max(320), pass: z.string().min(1).max(1024) }).optional(),
   /** The subject of a message that does not reply to an email (e.g. the first contact was on the widget). */
-  defaultSubject: z.string().min(1).max(200).default('Your support request'),
+  defaultSubject: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[^\r\n]*$/, 'must be one line')
+    .default('Your support request'),
   timeoutMs: z.number().int().min(100).max(300_000).default(30_000),
 }
 

@@ -11,6 +11,7 @@ import { findOpenInvitation } from '../auth/invitations.ts'
 import { findSession, SESSION_COOKIE } from '../auth/sessions.ts'
 import type { SignInThrottle } from '../auth/sign-in-throttle.ts'
 import { FORWARDED_PRINCIPAL, type Principal, sessionPrincipal } from '../http/auth.ts'
+import { readForm } from '../http/body.ts'
 import type { TodayView } from '../metrics/today.ts'
 import type { NotificationPreferences } from '../notifications/preferences.ts'
 import { signInWithPassword, signOut } from '../routes/auth.ts'
@@ -86,7 +87,7 @@ export function dashboardRoutes(
   app.get('/login', (c) => c.html(loginPage({ next: safeNext(c.req.query('next')) })))
 
   app.post('/login', async (c) => {
-    const form = await c.req.parseBody()
+    const form = await readForm(c)
     const email = String(form.email ?? '').slice(0, 320)
     const password = String(form.password ?? '').slice(0, 256)
     const next = safeNext(String(form.next ?? ''))
@@ -99,13 +100,15 @@ export function dashboardRoutes(
         error.code === 'rate_limited'
           ? 'Too many failed attempts; try again in a few minutes.'
           : 'The email address or password is not right.'
+      if (typeof error.details.retryAfterSeconds === 'number')
+        c.header('Retry-After', String(error.details.retryAfterSeconds))
       return c.html(loginPage({ error: message, email, next }), error.code === 'rate_limited' ? 429 : 401)
     }
     return c.redirect(next, 303)
   })
 
   app.post('/logout', async (c) => {
-    const form = await c.req.parseBody()
+    const form = await readForm(c)
     await signOut(c, db, form.csrf)
     return c.redirect('/app/login', 303)
   })

@@ -4,7 +4,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import { AtlasError } from '../../common/errors.ts'
-import { parseInput } from '../../common/validation.ts'
+import { parseInput, unstorableText } from '../../common/validation.ts'
 import { errorResponse } from './errors.ts'
 
 export function limitBody(maxBytes: number): MiddlewareHandler {
@@ -38,11 +38,47 @@ export async function readJson(c: Context, options: { allowEmpty?: boolean } = {
       `Send the body as application/json (got "${type || 'no content type'}")`,
     )
   }
+  let value: unknown
   try {
-    return JSON.parse(text)
+    value = JSON.parse(text)
   } catch (error) {
-    throw new AtlasError('bad_request', `The request body is not valid JSON: ${(error as Error).message}`)
+    // SyntaxError, or RangeError on absurd nesting: either way the body is bad.
+    throw new AtlasError(
+      'bad_request',
+      `The request body is not valid JSON: ${(error as Error).message.slice(0, 200)}`,
+    )
   }
+  refuseUnstorable(value, 'request body')
+  return value
+}
+
+/** Text PostgreSQL cannot store (NUL, lone surrogates): say where it is rather than fail in a query. */
+export function refuseUnstorable(value: unknown, what: string): void {
+  const found = unstorableText(value)
+  if (found) {
+    throw new AtlasError(
+      'bad_request',
+      `The ${what} has text that cannot be stored at ${found.path}: it ${found.problem}`,
+      {
+        issues: [{ path: found.path, message: found.problem }],
+      },
+    )
+  }
+}
+
+/**
+ * A browser form's fields (urlencoded or multipart). A body that is not a readable form is a 400,
+ * not a crash in the parser; text that cannot be stored is refused as in JSON.
+ */
+export async function readForm(c: Context): Promise<Record<string, string | File>> {
+  let form: Record<string, string | File>
+  try {
+    form = await c.req.parseBody()
+  } catch {
+    throw new AtlasError('bad_request', 'The request body is not a form this page can read')
+  }
+  refuseUnstorable(form, 'form')
+  return form
 }
 
 export async function readBody<S extends z.ZodType>(

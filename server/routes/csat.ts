@@ -34,6 +34,7 @@ const AnswerForm = z.object({
     .string({ error: 'The comment must be text.' })
     .trim()
     .max(MAX_COMMENT, `Keep the comment under ${MAX_COMMENT} characters.`)
+    .refine((v) => !v.includes('\u0000'), 'The comment contains a character (NUL) that cannot be saved.')
     .optional(),
 })
 

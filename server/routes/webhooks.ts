@@ -14,7 +14,7 @@ import { verifySubscription } from '../../adapters/shared/subscription.ts'
 import type { ParseContext } from '../../adapters/types.ts'
 import { WHATSAPP_SIGNATURE_HEADER } from '../../adapters/whatsapp/verify.ts'
 import { AtlasError } from '../../common/errors.ts'
-import { parseInput } from '../../common/validation.ts'
+import { parseInput, storableText } from '../../common/validation.ts'
 import { channels } from '../../drizzle/schema/channels.ts'
 import { applyDeliveryUpdates, applyWatermarks } from '../delivery-updates.ts'
 import { limitBody, param } from '../http/body.ts'
@@ -130,7 +130,8 @@ async function receive(
   const channel = c.get('channel')
   const adapter = adapterFor(channel.kind)
   if (!adapter) throw new AtlasError('not_found', `Channel "${channel.key}" cannot receive webhooks`)
-  const parsed = await adapter.parse(payload, context)
+  // Text PostgreSQL cannot store (NUL, lone surrogates) is cleaned: better than losing the message.
+  const parsed = storableText(await adapter.parse(payload, context))
   assertAttachmentSizes(parsed.messages)
 
   let duplicates = 0

@@ -8,7 +8,7 @@ import { AtlasError, type ErrorIssue } from '../../../common/errors.ts'
 import { parseInput } from '../../../common/validation.ts'
 import type { Executor } from '../../../drizzle/database.ts'
 import { libraryDocuments, libraryPassages } from '../../../drizzle/schema/library.ts'
-import { limitBody, readBody, readJson } from '../../http/body.ts'
+import { limitBody, readBody, readJson, refuseUnstorable } from '../../http/body.ts'
 import { type Article, parseArticle } from '../../library/article.ts'
 import { upsertArticle } from '../../library/store.ts'
 import type { Runtime } from '../../runtime.ts'
@@ -120,6 +120,7 @@ async function readImport(c: Context<Env>): Promise<string[]> {
     } catch {
       throw new AtlasError('bad_request', 'The request body is not valid UTF-8')
     }
+    refuseUnstorable(text, 'article')
     return [parseInput(Markdown, text, 'article')]
   }
   const items = parseInput(ImportBody, await readJson(c), 'import')
