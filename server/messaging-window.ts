@@ -11,6 +11,23 @@ import type { MessageTemplate } from '../machines/ticket.machine.ts'
 /** Messenger and Instagram allow a person's reply up to 7 days with the HUMAN_AGENT tag (when enabled). */
 const HUMAN_AGENT_EXTRA_MS = 6 * 24 * 3600_000
 
+/**
+ * When free text stops being allowed on a conversation: its window's end, a week later for a
+ * person's reply on Messenger and Instagram with the HUMAN_AGENT tag; null for channels without a
+ * window (or one not opened yet).
+ */
+export function windowClosesAt(conversation: {
+  windowExpiresAt: Date | null
+  kind: string
+  config: Record<string, unknown>
+}): Date | null {
+  if (!conversation.windowExpiresAt) return null
+  const tagged =
+    (conversation.kind === 'messenger' || conversation.kind === 'instagram') &&
+    conversation.config.humanAgentTag === true
+  return new Date(conversation.windowExpiresAt.getTime() + (tagged ? HUMAN_AGENT_EXTRA_MS : 0))
+}
+
 export async function assertWindowOpen(
   db: Executor,
   conversationId: string,
@@ -22,12 +39,9 @@ export async function assertWindowOpen(
     .from(conversations)
     .innerJoin(channels, eq(channels.id, conversations.channelId))
     .where(eq(conversations.id, conversationId))
-  if (!conversation?.windowExpiresAt) return
-  const tagged =
-    (conversation.kind === 'messenger' || conversation.kind === 'instagram') &&
-    conversation.config.humanAgentTag === true
-  const closesAt = new Date(conversation.windowExpiresAt.getTime() + (tagged ? HUMAN_AGENT_EXTRA_MS : 0))
-  if (closesAt > now) return
+  if (!conversation) return
+  const closesAt = windowClosesAt(conversation)
+  if (!closesAt || closesAt > now) return
   const instead =
     conversation.kind === 'whatsapp'
       ? `Send an approved template (POST /v1/tickets/${ticketNumber}/template); the customer's reply reopens the window.`

@@ -1,7 +1,7 @@
 // A message the desk itself sends on a ticket (a follow-up reminder, the satisfaction question, a
 // thank-you), queued like any reply: an outbound row and a delivery job in the caller's transaction.
-// WhatsApp outside its 24-hour window takes only an approved template; without one, nothing is
-// queued and the caller is told why (it leaves a note for the team instead of failing silently).
+// Outside a channel's messaging window WhatsApp takes only an approved template and Messenger or
+// Instagram nothing; then nothing is queued and the caller is told why (it leaves a note for the team instead of failing silently).
 import { randomUUID } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import type { Tx } from '../../drizzle/database.ts'
@@ -9,6 +9,7 @@ import { channels } from '../../drizzle/schema/channels.ts'
 import { conversations, messages } from '../../drizzle/schema/conversations.ts'
 import type { Outbox } from '../../machines/host/outbox.ts'
 import type { MessageTemplate } from '../../machines/ticket.machine.ts'
+import { windowClosesAt } from '../messaging-window.ts'
 
 export interface BotMessage {
   ticketId: string
@@ -31,18 +32,21 @@ export async function queueBotMessage(tx: Tx, outbox: Outbox, message: BotMessag
       channelId: conversations.channelId,
       kind: channels.kind,
       windowExpiresAt: conversations.windowExpiresAt,
+      config: channels.config,
     })
     .from(conversations)
     .innerJoin(channels, eq(channels.id, conversations.channelId))
     .where(eq(conversations.id, message.conversationId))
   if (!conversation) return { skipped: 'the conversation no longer exists' }
-  const windowClosed =
-    conversation.kind === 'whatsapp' &&
-    !!conversation.windowExpiresAt &&
-    conversation.windowExpiresAt <= message.now
   if (conversation.kind === 'mentions') return { skipped: 'public social mentions get no automatic messages' }
+  const closesAt = windowClosesAt(conversation)
   let template: MessageTemplate | undefined
-  if (windowClosed) {
+  if (closesAt && closesAt <= message.now) {
+    // Only WhatsApp takes a template once its window has closed; Messenger and Instagram take nothing.
+    if (conversation.kind !== 'whatsapp')
+      return {
+        skipped: `the ${conversation.kind} window has closed: only the customer's next message reopens it`,
+      }
     if (!message.template)
       return { skipped: 'the WhatsApp window has closed and no template is configured for this message' }
     template = { ...message.template, parameters: [] }

@@ -207,6 +207,21 @@ describe(`the csat job (${testDatabaseKind})`, () => {
     })
   })
 
+  it('skips Messenger once its window has closed, template or not: only the customer reopens it', async () => {
+    const tenant = await newTenant({ csat: { template: { name: 'csat_question', language: 'en' } } })
+    const { ticket, survey } = await ticketWithSurvey({
+      tenant,
+      kind: 'messenger',
+      windowExpiresAt: new Date(Date.now() - HOUR),
+    })
+    await runCsatJob(survey.id)
+    expect(await outboundOf(ticket.id)).toHaveLength(0)
+    expect(await surveyRow(survey.id)).toMatchObject({
+      status: 'skipped',
+      skipReason: "the messenger window has closed: only the customer's next message reopens it",
+    })
+  })
+
   it('sends the configured template on WhatsApp after the window closed', async () => {
     const tenant = await newTenant({ csat: { template: { name: 'csat_question', language: 'en' } } })
     const { ticket, survey } = await ticketWithSurvey({
