@@ -1,6 +1,7 @@
 // Knowledge gaps: the customer questions the Library could not answer (low-confidence and escalated
 // turns), grouped into a weekly digest for the team — by email and in the dashboard — with the
 // answers people gave, and a group turned into a draft Library article on request.
+
 import { and, asc, desc, eq, gte, inArray, like, lt } from 'drizzle-orm'
 import type { AgentDecision } from '../../agents/router.ts'
 import { AtlasError } from '../../common/errors.ts'
@@ -14,6 +15,7 @@ import {
 import { libraryDocuments } from '../../drizzle/schema/library.ts'
 import { tenants } from '../../drizzle/schema/tenants.ts'
 import { tickets } from '../../drizzle/schema/tickets.ts'
+import { HANDOVER_QUESTION_PREFIX } from '../../machines/ticket-clocks.ts'
 import type { JobContext, JobHandler } from '../jobs/context.ts'
 import { notifyTeam } from '../notifications/notify.ts'
 import { ticketNumber } from '../views/conversation.ts'
@@ -51,7 +53,7 @@ const NOT_A_TOPIC =
 /** Abuse and injection attempts, should an agent or a guard ever name them in a reason. */
 const ABUSE = /abuse|injection|jailbreak|spam|harass|threat|profanit/i
 /** Wrappers around another reason: a public post held for review, or a hand-over asking for an email. */
-const REASON_PREFIX = /^(?:community|ask_email):/
+const REASON_PREFIX = new RegExp(`^(?:community:|${HANDOVER_QUESTION_PREFIX})`)
 
 export function isGapReason(reason: string): boolean {
   let inner = reason

@@ -4,7 +4,7 @@ import { messages } from '../../drizzle/schema/conversations.ts'
 import type { InboundJob } from '../../machines/host/outbox.ts'
 import { type ChurnDeps, openChurnRisk } from '../customer-success/churn.ts'
 import { messageSignals } from '../customer-success/churn-signals.ts'
-import { answerFromMessage } from '../customer-success/csat.ts'
+import { answerFromMessage, parseRating } from '../customer-success/csat.ts'
 import { readCustomerSuccessSettings } from '../customer-success/settings.ts'
 import type { JobContext, JobHandler } from './context.ts'
 
@@ -29,8 +29,9 @@ export function inboundHandler(
       return
     }
     if (message.ticketId) return // applied by an earlier attempt that crashed before completing
-    // "5" after the satisfaction question answers it; handed to the ticket it would reopen it.
-    if (success) {
+    // "5" after the satisfaction question answers it; handed to the ticket it would reopen it. Only a
+    // message that reads as a rating costs a transaction: this runs for every inbound message.
+    if (success && parseRating(message.body)) {
       const answered = await database.db.transaction((tx) =>
         answerFromMessage(tx, outbox, success, {
           conversationId,

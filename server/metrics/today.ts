@@ -10,10 +10,10 @@
 // GET /v1/tickets/:ticket/sla show.
 import { eq, type SQL, sql } from 'drizzle-orm'
 import { type Executor, rowsOf } from '../../drizzle/database.ts'
-import type { SlaClockStatus, SlaMetricName } from '../../drizzle/schema/customer-success.ts'
 import { tenants } from '../../drizzle/schema/tenants.ts'
 import { CLOSED_STATUSES, type TicketPriority, type TicketStatus } from '../../drizzle/schema/tickets.ts'
 import { ticketNumber } from '../views/conversation.ts'
+import type { SlaClockView } from '../views/sla.ts'
 
 export interface TodayOptions {
   /** The moment the figures are for; default: the current time. */
@@ -102,20 +102,8 @@ export interface TodayEscalationItem {
 }
 
 /** An SLA clock as the inbox badge shows it (the inbox's `ticket.sla`), with its policy's id. */
-export interface TodaySlaClock {
-  metric: SlaMetricName
-  /** running, or breached (and still running: the ticket is not answered or resolved yet). */
-  status: SlaClockStatus
+export interface TodaySlaClock extends SlaClockView {
   policyId: string
-  policyName: string
-  targetSeconds: number
-  /** Business seconds used up to when the clock last started running. */
-  usedSeconds: number
-  dueAt: string | null
-  /** When the warning falls due; null once it has fired (see warnedAt). */
-  warnAt: string | null
-  warnedAt: string | null
-  breachedAt: string | null
 }
 
 export interface TodaySlaWarning {

@@ -18,6 +18,7 @@ import { param, UuidParam } from '../http/body.ts'
 import { iso, OPEN_TICKET, snippetOf } from '../metrics/today.ts'
 import type { Runtime } from '../runtime.ts'
 import { conversationView, ticketNumber } from '../views/conversation.ts'
+import type { SlaClockView } from '../views/sla.ts'
 
 /** The inbox tabs (`filter`); each is defined on the conversation's current ticket in `filterCondition`. */
 const INBOX_FILTERS = ['all', 'mine', 'unassigned', 'open', 'in_progress', 'resolved', 'closed'] as const
@@ -100,19 +101,8 @@ export interface InboxTicket {
   sla: InboxSla | null
 }
 
-export interface InboxSla {
-  metric: SlaMetricName
-  status: SlaClockStatus
-  policyName: string
-  targetSeconds: number
-  /** Business seconds used while paused (running: up to when it last started running). */
-  usedSeconds: number
-  /** Null while paused. */
-  dueAt: string | null
-  warnAt: string | null
-  warnedAt: string | null
-  breachedAt: string | null
-}
+/** The inbox's SLA badge: the clock that needs attention first. */
+export type InboxSla = SlaClockView
 
 export interface InboxConversation {
   id: string
