@@ -2,6 +2,7 @@
 // with the trained local model, the demo tenant and the Hono app (called in-process via app.request).
 import { LocalModel } from '../agents/local/local-model.ts'
 import { silentLogger } from '../common/logger.ts'
+import type { Database } from '../drizzle/database.ts'
 import { createApp } from '../server/app.ts'
 import type { AtlasConfig } from '../server/atlas-config.ts'
 import { loadConfig } from '../server/config.ts'
@@ -97,4 +98,36 @@ export async function eventually<T>(
     await new Promise((resolve) => setTimeout(resolve, 25))
   }
   throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`)
+}
+
+/**
+ * Sets customer-success settings the way an admin does, section by section through
+ * `PUT /v1/admin/customer-success/:section`, so a test's settings pass the same validation.
+ */
+export async function setCustomerSuccess(
+  call: (method: string, path: string, body: unknown) => Promise<Response> | Response,
+  sections: Record<string, unknown>,
+): Promise<void> {
+  for (const [section, value] of Object.entries(sections)) {
+    const response = await call('PUT', `/v1/admin/customer-success/${section}`, value)
+    if (response.status !== 200) {
+      throw new Error(`settings section ${section}: HTTP ${response.status} ${await response.text()}`)
+    }
+  }
+}
+
+/**
+ * Simulated time for pg-boss: releases the delayed jobs of `queues` due by `until` by moving their
+ * start_after to now. That sends no NOTIFY, so workers find them on their polling backstop (~10 s).
+ */
+export async function releaseDueJobs(
+  database: Pick<Database, 'query'>,
+  until: Date,
+  queues: readonly string[],
+): Promise<void> {
+  await database.query(
+    `update pgboss.job set start_after = now()
+      where name = any($1::text[]) and state = 'created' and start_after > now() and start_after <= $2`,
+    [queues, until.toISOString()],
+  )
 }

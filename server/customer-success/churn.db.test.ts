@@ -9,9 +9,14 @@ import { and, eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PHONE_NUMBER_ID } from '../../adapters/whatsapp/test-fixtures.ts'
 import { notificationDeliveries, notifications } from '../../drizzle/schema/notifications.ts'
-import { tenants } from '../../drizzle/schema/tenants.ts'
 import { type FakeGraphApi, startFakeGraphApi } from '../../testing/fake-graph-api.ts'
-import { eventually, startTestRuntime, type TestRuntime } from '../../testing/runtime.ts'
+import {
+  eventually,
+  releaseDueJobs,
+  setCustomerSuccess,
+  startTestRuntime,
+  type TestRuntime,
+} from '../../testing/runtime.ts'
 import { QUEUES } from '../jobs/queues.ts'
 
 const MIN = 60_000
@@ -64,24 +69,16 @@ beforeAll(async () => {
       ATLAS_DEMO_WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
     },
   })
-  const db = t.runtime.database.db
-  const [tenant] = await db.select().from(tenants).where(eq(tenants.id, t.tenantId))
-  await db
-    .update(tenants)
-    .set({
-      settings: {
-        ...tenant!.settings,
-        health: { features: FEATURES },
-        churn: {
-          competitors: [COMPETITOR],
-          steps: STEPS.map((step) => ({ ...step })),
-          alertWhatsApp: ALERT_PHONES,
-          defaultOwner: OWNER,
-        },
-        csat: { enabled: false },
-      },
-    })
-    .where(eq(tenants.id, t.tenantId))
+  await setCustomerSuccess(t.api, {
+    health: { features: FEATURES },
+    churn: {
+      competitors: [COMPETITOR],
+      steps: STEPS.map((step) => ({ ...step })),
+      alertWhatsApp: ALERT_PHONES,
+      defaultOwner: OWNER,
+    },
+    csat: { enabled: false },
+  })
 }, 120_000)
 
 afterAll(async () => {
@@ -102,10 +99,7 @@ async function json<T>(response: Response | Promise<Response>, status = 200): Pr
  */
 async function advance(ms: number) {
   simulated += ms
-  await t.runtime.database.query(
-    `update pgboss.job set start_after = now() where name = $1 and state = 'created' and start_after <= $2`,
-    [QUEUES.saveStep, iso(simulated)],
-  )
+  await releaseDueJobs(t.runtime.database, new Date(simulated), [QUEUES.saveStep])
 }
 const afterRelease = <T>(check: () => Promise<T | undefined>, what: string) => eventually(check, 30_000, what)
 

@@ -10,11 +10,18 @@ import { messages } from '../../drizzle/schema/conversations.ts'
 import { satisfactionSurveys, ticketSlas } from '../../drizzle/schema/customer-success.ts'
 import { notifications } from '../../drizzle/schema/notifications.ts'
 import { satisfactionRatings } from '../../drizzle/schema/team.ts'
-import { tenants } from '../../drizzle/schema/tenants.ts'
 import { ticketEvents, tickets } from '../../drizzle/schema/tickets.ts'
-import { eventually, startTestRuntime, type TestRuntime, testModel } from '../../testing/runtime.ts'
+import {
+  eventually,
+  releaseDueJobs,
+  setCustomerSuccess,
+  startTestRuntime,
+  type TestRuntime,
+  testModel,
+} from '../../testing/runtime.ts'
 import { createApp } from '../app.ts'
 import { loadConfig } from '../config.ts'
+import { QUEUES } from '../jobs/queues.ts'
 import { type Runtime, startRuntime } from '../runtime.ts'
 
 const MIN = 60_000
@@ -28,29 +35,21 @@ beforeAll(async () => {
   t = await startTestRuntime({ clock })
   runtime = t.runtime
   app = t.app
-  const db = runtime.database.db
-  const [tenant] = await db.select().from(tenants).where(eq(tenants.id, t.tenantId))
-  await db
-    .update(tenants)
-    .set({
-      settings: {
-        ...tenant!.settings,
-        sla: {
-          policies: [
-            {
-              id: 'standard',
-              name: 'Standard',
-              targets: { firstResponseMinutes: 60, nextResponseMinutes: 60, resolutionMinutes: 24 * 60 },
-              warnAt: 0.5,
-              onBreach: { raisePriority: true, reassignTo: 'lead@quillstack.io', notify: true },
-            },
-          ],
-          followUps: { customerAfterHours: 1, autoResolveAfterHours: 2, ownerAfterHours: null },
+  await setCustomerSuccess(t.api, {
+    sla: {
+      policies: [
+        {
+          id: 'standard',
+          name: 'Standard',
+          targets: { firstResponseMinutes: 60, nextResponseMinutes: 60, resolutionMinutes: 24 * 60 },
+          warnAt: 0.5,
+          onBreach: { raisePriority: true, reassignTo: 'lead@quillstack.io', notify: true },
         },
-        csat: { enabled: true, delayMinutes: 0 },
-      },
-    })
-    .where(eq(tenants.id, t.tenantId))
+      ],
+      followUps: { customerAfterHours: 1, autoResolveAfterHours: 2, ownerAfterHours: null },
+    },
+    csat: { enabled: true, delayMinutes: 0 },
+  })
 }, 120_000)
 
 afterAll(async () => {
@@ -66,11 +65,7 @@ const afterTimer = <T>(check: () => Promise<T | undefined>) => eventually(check,
 
 async function advance(ms: number) {
   simulated += ms
-  await runtime.database.query(
-    `update pgboss.job set start_after = now()
-      where name in ('atlas.timer', 'atlas.csat') and state = 'created' and start_after <= $1`,
-    [new Date(simulated).toISOString()],
-  )
+  await releaseDueJobs(runtime.database, new Date(simulated), [QUEUES.timer, QUEUES.csat])
 }
 
 const api = (method: string, path: string, body?: unknown) =>

@@ -21,12 +21,11 @@ import {
   savePlaySteps,
   ticketSlas,
 } from '../../drizzle/schema/customer-success.ts'
-import { tenants } from '../../drizzle/schema/tenants.ts'
 import { ticketEvents, tickets } from '../../drizzle/schema/tickets.ts'
 import { createTestDatabase, type TestDatabase, testDatabaseKind } from '../../testing/database.ts'
 import { type FakeGraphApi, startFakeGraphApi } from '../../testing/fake-graph-api.ts'
 import { type FakeSmtp, startFakeSmtp } from '../../testing/fake-smtp.ts'
-import { eventually, TEST_API_KEY } from '../../testing/runtime.ts'
+import { eventually, releaseDueJobs, setCustomerSuccess, TEST_API_KEY } from '../../testing/runtime.ts'
 import { createApp } from '../app.ts'
 import { loadConfig } from '../config.ts'
 import { weekStartUtc } from '../customer-success/knowledge-gaps.ts'
@@ -59,11 +58,7 @@ function setClock(ms: number) {
 
 /** Releases every delayed job due by the simulated time (moving start_after sends no NOTIFY). */
 async function release() {
-  await runtime.database.query(
-    `update pgboss.job set start_after = now()
-      where name like 'atlas.%' and state = 'created' and start_after > now() and start_after <= $1`,
-    [new Date(simulated).toISOString()],
-  )
+  await releaseDueJobs(runtime.database, new Date(simulated), Object.values(QUEUES))
 }
 
 /** Polls `check`, releasing due jobs each time; workers find released jobs on their polling backstop. */
@@ -133,39 +128,31 @@ beforeAll(async () => {
   // This process serves the API (and seeds the demo tenant); the two worker processes do the work.
   runtime = await startRuntime(loadConfig(env, 'server'), silentLogger, { database: testDb.database, clock })
   app = createApp(runtime)
-  const db = runtime.database.db
-  const [tenant] = await db.select().from(tenants).where(eq(tenants.id, runtime.demo!.tenantId))
-  await db
-    .update(tenants)
-    .set({
-      settings: {
-        ...tenant!.settings,
-        sla: {
-          policies: [
-            {
-              id: 'standard',
-              name: 'Standard',
-              targets: { firstResponseMinutes: 60, nextResponseMinutes: 60, resolutionMinutes: 7 * 24 * 60 },
-              warnAt: 0.5,
-              onBreach: { raisePriority: true, reassignTo: 'lead@quillstack.io', notify: true },
-            },
-          ],
-          followUps: { customerAfterHours: 1, autoResolveAfterHours: 2, ownerAfterHours: null },
+  await setCustomerSuccess(api, {
+    sla: {
+      policies: [
+        {
+          id: 'standard',
+          name: 'Standard',
+          targets: { firstResponseMinutes: 60, nextResponseMinutes: 60, resolutionMinutes: 7 * 24 * 60 },
+          warnAt: 0.5,
+          onBreach: { raisePriority: true, reassignTo: 'lead@quillstack.io', notify: true },
         },
-        csat: { enabled: true, delayMinutes: 0 },
-        churn: {
-          competitors: ['Trello'],
-          steps: [
-            { afterHours: 0, kind: 'alert_owner' },
-            { afterHours: 24, kind: 'check_in', text: 'Hi {name}, checking in personally.' },
-            { afterHours: 72, kind: 'offer', text: 'Hi {name}, here is 20% off your next year.' },
-          ],
-          alertWhatsApp: [ALERT_PHONE],
-        },
-        knowledgeGaps: { digestTo: [DIGEST_TO] },
-      },
-    })
-    .where(eq(tenants.id, runtime.demo!.tenantId))
+      ],
+      followUps: { customerAfterHours: 1, autoResolveAfterHours: 2, ownerAfterHours: null },
+    },
+    csat: { enabled: true, delayMinutes: 0 },
+    churn: {
+      competitors: ['Trello'],
+      steps: [
+        { afterHours: 0, kind: 'alert_owner' },
+        { afterHours: 24, kind: 'check_in', text: 'Hi {name}, checking in personally.' },
+        { afterHours: 72, kind: 'offer', text: 'Hi {name}, here is 20% off your next year.' },
+      ],
+      alertWhatsApp: [ALERT_PHONE],
+    },
+    knowledgeGaps: { digestTo: [DIGEST_TO] },
+  })
   const workerEnv = { ...env, ATLAS_SIM_CLOCK_FILE: clockFile }
   await Promise.all([startWorker(workerEnv, 'worker 1'), startWorker(workerEnv, 'worker 2')])
 }, 180_000)
