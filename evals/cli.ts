@@ -49,6 +49,22 @@ export interface CliIo {
 }
 
 /** Exit codes: 0 passed, 1 a gate failed (regression), 2 bad usage or configuration, 3 cassette miss. */
+/** An io that keeps what the CLI prints, for tests and tools that call `runCli` in-process. */
+export function capturedIo(env: Record<string, string> = {}): CliIo & { stdout: string; stderr: string } {
+  const sink = {
+    stdout: '',
+    stderr: '',
+    out: (t: string) => {
+      sink.stdout += t
+    },
+    err: (t: string) => {
+      sink.stderr += t
+    },
+    env,
+  }
+  return sink
+}
+
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let args: ReturnType<typeof parse>
   try {

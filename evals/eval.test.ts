@@ -5,24 +5,11 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { type CliIo, runCli } from './cli.ts'
+import { capturedIo, runCli } from './cli.ts'
 import { loadBaseline } from './harness/baseline.ts'
 import { REPO_ROOT } from './harness/dataset.ts'
 
-function io(): CliIo & { stdout: string; stderr: string } {
-  const sink = {
-    stdout: '',
-    stderr: '',
-    out: (t: string) => {
-      sink.stdout += t
-    },
-    err: (t: string) => {
-      sink.stderr += t
-    },
-    env: {},
-  }
-  return sink
-}
+const io = () => capturedIo()
 
 const baseline = loadBaseline(join(REPO_ROOT, 'evals/baselines/quillstack.local.json'))!
 

@@ -15,7 +15,7 @@ import {
   startFakeOpenAI,
   triageCompletion,
 } from '../testing/fake-openai.ts'
-import { type CliIo, runCli } from './cli.ts'
+import { capturedIo, runCli } from './cli.ts'
 
 const CASES = [
   {
@@ -85,20 +85,7 @@ function scriptedModel(request: FakeRequest) {
   return { status: 400, message: `unexpected tools ${tools.join(', ')}` }
 }
 
-function io(env: Record<string, string>): CliIo & { stdout: string; stderr: string } {
-  const sink = {
-    stdout: '',
-    stderr: '',
-    out: (t: string) => {
-      sink.stdout += t
-    },
-    err: (t: string) => {
-      sink.stderr += t
-    },
-    env,
-  }
-  return sink
-}
+const io = (env: Record<string, string>) => capturedIo(env)
 
 /** What must not differ between the recorded and the replayed run (timings may). */
 function outcome(file: string) {

@@ -14,7 +14,7 @@ import { tenants } from '../drizzle/schema/tenants.ts'
 import { SCOPE_MESSAGE } from '../server/runtime.ts'
 import { createTestDatabase } from '../testing/database.ts'
 import { customerLookup } from '../tools/index.ts'
-import { type CliIo, runCli } from './cli.ts'
+import { capturedIo, runCli } from './cli.ts'
 import { ExpectationSchema } from './harness/case.ts'
 import type { TurnResult } from './harness/conversation.ts'
 import { privateStrings, seedCustomers } from './harness/customers.ts'
@@ -25,20 +25,7 @@ const DATASET = join(REPO_ROOT, 'evals/datasets/security/prompt-injection.jsonl'
 const [dataset] = loadDatasets([DATASET])
 if (!dataset) throw new Error('no dataset')
 
-function io(): CliIo & { stdout: string; stderr: string } {
-  const sink = {
-    stdout: '',
-    stderr: '',
-    out: (t: string) => {
-      sink.stdout += t
-    },
-    err: (t: string) => {
-      sink.stderr += t
-    },
-    env: {},
-  }
-  return sink
-}
+const io = () => capturedIo()
 
 describe('npm run eval -- evals/datasets/security/prompt-injection.jsonl', () => {
   it('passes every case with no privileged action, no leak and no reveal', async () => {
