@@ -5,6 +5,7 @@ import { and, eq, gt, isNull } from 'drizzle-orm'
 import { AtlasError } from '../../common/errors.ts'
 import type { Executor } from '../../drizzle/database.ts'
 import { invitations, type UserRole, users } from '../../drizzle/schema/team.ts'
+import { withoutTenant } from '../../drizzle/tenant-scope.ts'
 import { createUser, normalizeEmail, type UserRow } from './users.ts'
 
 const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000
@@ -15,7 +16,11 @@ export async function createInvitation(
   input: { tenantId: string; email: string; role: UserRole; invitedBy: string | null },
 ): Promise<{ id: string; token: string; expiresAt: Date }> {
   const email = normalizeEmail(input.email)
-  const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, email))
+  // An address signs in to one workspace, so it is unique across tenants: this one check looks
+  // outside the caller's tenant, and answers only whether the address is taken.
+  const [existing] = await withoutTenant('email addresses are unique across tenants', () =>
+    db.select({ id: users.id }).from(users).where(eq(users.email, email)),
+  )
   if (existing) throw new AtlasError('conflict', `${email} already has an account`)
   const token = randomBytes(24).toString('base64url')
   const expiresAt = new Date(Date.now() + INVITATION_TTL_MS)

@@ -1,12 +1,14 @@
 // The operator dashboard, served by the same Hono app as the API: server-rendered pages plus one
 // small script. Pages read their data through the REST API in-process (the same endpoints, the same
 // tenant and role checks), so everything the dashboard shows or does is also available over the API.
+
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { type Context, Hono } from 'hono'
 import { getCookie } from 'hono/cookie'
 import { html } from 'hono/html'
 import { AtlasError } from '../../common/errors.ts'
+import { withTenant } from '../../drizzle/tenant-scope.ts'
 import { findOpenInvitation } from '../auth/invitations.ts'
 import { findSession, SESSION_COOKIE } from '../auth/sessions.ts'
 import type { SignInThrottle } from '../auth/sign-in-throttle.ts'
@@ -134,7 +136,8 @@ export function dashboardRoutes(
       availability: session.availability,
       unread: await unreadCount(principal),
     })
-    await next()
+    // The page's own reads run as the viewer's tenant, under row-level security.
+    await withTenant(principal.tenantId, next)
   })
 
   /** The bell's count on every page; a page still renders when it cannot be read. */

@@ -3,6 +3,7 @@
 import { ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api'
 import type { JobWithMetadata } from 'pg-boss'
 import { setSpanAttributes, traceContextOf, withSpan, withTraceContext } from '../../common/tracing.ts'
+import { withJobTenant } from './job-tenant.ts'
 
 const messaging = (queue: string, operation: 'send' | 'process') => ({
   'messaging.system': 'pg-boss',
@@ -22,7 +23,8 @@ export function sendTraced<T extends object>(
     `send ${queue}`,
     messaging(queue, 'send'),
     async (span) => {
-      const id = await send(withTraceContext(data, { link: scheduled }))
+      // The sender's tenant rides along too: the job's handler runs in that tenant's scope.
+      const id = await send(withTraceContext(withJobTenant(data), { link: scheduled }))
       // A singleton already queued: nothing new was sent.
       setSpanAttributes(span, id ? { 'messaging.message.id': id } : { 'atlas.job.deduplicated': true })
     },

@@ -1,6 +1,7 @@
 // The satisfaction survey on the web: the public answer page an email's links open (/csat/:token), and
 // the CSAT report for the authenticated API (/v1/reports/csat). The page needs no script and no account:
 // possession of the link's random token is the right to answer.
+
 import { eq } from 'drizzle-orm'
 import { type Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
@@ -12,6 +13,7 @@ import { parseInput } from '../../common/validation.ts'
 import { satisfactionSurveys } from '../../drizzle/schema/customer-success.ts'
 import { satisfactionRatings } from '../../drizzle/schema/team.ts'
 import { tenants } from '../../drizzle/schema/tenants.ts'
+import { withTenant } from '../../drizzle/tenant-scope.ts'
 import { csatReport, recordSatisfaction, SCORE_LABELS } from '../customer-success/csat.ts'
 import type { SuccessJobs } from '../customer-success/jobs.ts'
 import { readCustomerSuccessSettings } from '../customer-success/settings.ts'
@@ -57,6 +59,18 @@ export function csatPublicRoutes(runtime: Pick<Runtime, 'database' | 'config'>, 
       'Content-Security-Policy',
       "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     )
+  })
+
+  // The token names the survey, and so its tenant: the page's reads and the answer run in its scope.
+  app.use('/:token', async (c, next) => {
+    const token = c.req.param('token')
+    if (!/^[\w-]{8,128}$/.test(token)) return next()
+    const [survey] = await db
+      .select({ tenantId: satisfactionSurveys.tenantId })
+      .from(satisfactionSurveys)
+      .where(eq(satisfactionSurveys.token, token))
+    if (!survey) return next()
+    await withTenant(survey.tenantId, next)
   })
 
   async function surveyOf(token: string) {

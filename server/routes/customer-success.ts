@@ -123,6 +123,11 @@ export function customerSuccessRoutes(runtime: Pick<Runtime, 'database' | 'succe
   app.get('/customer-health/:contact', async (c) => {
     const { tenantId } = c.get('auth')
     const contactId = param(c, 'contact', UuidParam)
+    const [contact] = await db
+      .select({ id: contacts.id })
+      .from(contacts)
+      .where(and(eq(contacts.tenantId, tenantId), eq(contacts.id, contactId)))
+    if (!contact) throw new AtlasError('not_found', `Contact ${contactId} does not exist`)
     const history = await db
       .select()
       .from(healthScores)

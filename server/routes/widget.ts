@@ -12,6 +12,7 @@ import type { Executor } from '../../drizzle/database.ts'
 import { channels } from '../../drizzle/schema/channels.ts'
 import { contactIdentities } from '../../drizzle/schema/contacts.ts'
 import { conversations, messages } from '../../drizzle/schema/conversations.ts'
+import { withTenant } from '../../drizzle/tenant-scope.ts'
 import { limitBody, param, readJson, UuidParam } from '../http/body.ts'
 import { ingestMessage } from '../ingest.ts'
 import type { Runtime } from '../runtime.ts'
@@ -32,10 +33,20 @@ const HEARTBEAT_MS = 15_000
 export function widgetRoutes(runtime: Pick<Runtime, 'database' | 'jobs' | 'events'>) {
   const { database, jobs, events } = runtime
   const db = database.db
-  const app = new Hono()
+  const app = new Hono<{ Variables: { widgetChannel?: WidgetChannel } }>()
+
+  // A known widget key puts the request in its tenant's scope (row-level security). An unknown or
+  // malformed one falls through, unscoped, to the route, which refuses it with its own message.
+  app.use('/:widgetKey/*', async (c, next) => {
+    const key = WidgetKey.safeParse(c.req.param('widgetKey'))
+    const channel = key.success ? await widgetChannel(db, key.data).catch(() => undefined) : undefined
+    if (!channel) return next()
+    c.set('widgetChannel', channel)
+    await withTenant(channel.tenantId, next)
+  })
 
   app.post('/:widgetKey/messages', limitBody(32 * 1024), async (c) => {
-    const channel = await widgetChannel(db, param(c, 'widgetKey', WidgetKey))
+    const channel = c.get('widgetChannel') ?? (await widgetChannel(db, param(c, 'widgetKey', WidgetKey)))
     const [inbound] = parseWidgetMessage(await readJson(c), {
       idempotencyKey: c.req.header('idempotency-key'),
       country: countryOf(
@@ -159,6 +170,8 @@ async function visibleMessages(db: Executor, conversationId: string) {
       createdAt: m.createdAt,
     }))
 }
+
+type WidgetChannel = Awaited<ReturnType<typeof widgetChannel>>
 
 async function widgetChannel(db: Executor, key: string) {
   const [channel] = await db
