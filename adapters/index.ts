@@ -1,7 +1,10 @@
 // Adapters by channel kind. Channels without an adapter yet cannot receive or send.
 import type { z } from 'zod'
+import { EMAIL_SECRET_FIELDS } from './email/config.ts'
 import { EmailConfigSchema, emailAdapter } from './email/index.ts'
+import { MENTIONS_SECRET_FIELDS } from './mentions/config.ts'
 import { MentionsConfigSchema, mentionsAdapter } from './mentions/index.ts'
+import { META_SECRET_FIELDS } from './meta/config.ts'
 import {
   InstagramConfigSchema,
   instagramAdapter,
@@ -9,6 +12,7 @@ import {
   messengerAdapter,
 } from './meta/index.ts'
 import type { ChannelAdapter, ChannelKind } from './types.ts'
+import { WHATSAPP_SECRET_FIELDS } from './whatsapp/config.ts'
 import { WhatsAppConfigSchema, whatsappAdapter } from './whatsapp/index.ts'
 import { widgetAdapter } from './widget/index.ts'
 
@@ -30,6 +34,16 @@ const configSchemas: Partial<Record<ChannelKind, z.ZodType>> = {
   mentions: MentionsConfigSchema,
 }
 
+/** The config fields of each kind that hold secrets (dotted paths): stored encrypted, all others readable. */
+const secretFields: Record<ChannelKind, readonly string[]> = {
+  widget: [],
+  whatsapp: WHATSAPP_SECRET_FIELDS,
+  email: EMAIL_SECRET_FIELDS,
+  messenger: META_SECRET_FIELDS,
+  instagram: META_SECRET_FIELDS,
+  mentions: MENTIONS_SECRET_FIELDS,
+}
+
 export function adapterFor(kind: ChannelKind): ChannelAdapter | undefined {
   return adapters[kind]
 }
@@ -37,6 +51,10 @@ export function adapterFor(kind: ChannelKind): ChannelAdapter | undefined {
 /** Validate with `parseInput(schema, config, 'channel config', 'config_invalid')` before storing a channel. */
 export function configSchemaFor(kind: ChannelKind): z.ZodType | undefined {
   return configSchemas[kind]
+}
+
+export function secretFieldsFor(kind: ChannelKind): readonly string[] {
+  return secretFields[kind] ?? []
 }
 
 export type * from './types.ts'

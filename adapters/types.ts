@@ -149,6 +149,16 @@ export interface FetchedMedia {
   mimeType: string
 }
 
+/**
+ * A field of a channel's config as a dotted path (`appSecret`, `auth.pass`): how each adapter names the
+ * fields that hold secrets, which are stored encrypted (server/channels/channel-config.ts).
+ */
+export type ConfigPath<Config> = {
+  [K in keyof Config & string]-?: NonNullable<Config[K]> extends Record<string, unknown>
+    ? `${K}.${keyof NonNullable<Config[K]> & string}`
+    : K
+}[keyof Config & string]
+
 export interface ChannelAdapter {
   readonly kind: ChannelKind
   /** Parses an already-verified payload; throws a validation AtlasError that says what is wrong. */

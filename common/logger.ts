@@ -7,7 +7,34 @@ export type Logger = pino.Logger
 
 // Message bodies, emails and phones are personal data: never log them by field name.
 const PERSONAL_FIELDS = ['body', 'fullBody', 'text', 'email', 'contactEmail', 'phone', 'question']
-const REDACT_PATHS = PERSONAL_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`])
+// Credentials by the names they travel under (channel configs, request headers and bodies). Nothing
+// logs them today (server/no-secrets-in-logs.db.test.ts); this keeps a careless `{ config }` or
+// `{ headers }` added later from printing one.
+const SECRET_FIELDS = [
+  'password',
+  'pass',
+  'secret',
+  'token',
+  'apiKey',
+  'accessToken',
+  'pageAccessToken',
+  'appSecret',
+  'verifyToken',
+  'webhookSecret',
+  'smtpUrl',
+  'csrfToken',
+  'authorization',
+  'cookie',
+  '["proxy-authorization"]',
+  '["set-cookie"]',
+  '["x-csrf-token"]',
+  '["x-hub-signature-256"]',
+  '["x-atlas-signature"]',
+]
+const REDACT_PATHS = [...PERSONAL_FIELDS, ...SECRET_FIELDS].flatMap((f) => {
+  const child = f.startsWith('[') ? f : `.${f}`
+  return [f, `*${child}`, `*.*${child}`]
+})
 
 export function createLogger(
   options: { level?: string; name?: string; destination?: pino.DestinationStream } = {},

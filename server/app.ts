@@ -46,7 +46,16 @@ export interface AppOptions {
 export function createApp(
   runtime: Pick<
     Runtime,
-    'database' | 'jobs' | 'host' | 'logger' | 'events' | 'storage' | 'assist' | 'config' | 'success'
+    | 'database'
+    | 'jobs'
+    | 'host'
+    | 'logger'
+    | 'events'
+    | 'storage'
+    | 'assist'
+    | 'config'
+    | 'success'
+    | 'secretBox'
   >,
   options: AppOptions = {},
 ) {

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { z } from 'zod'
 import { DEFAULT_GATE } from '../agents/gate.ts'
 import { AtlasError } from '../common/errors.ts'
+import { isSecretKeyText, parseSecretKey, type SecretKey } from '../common/secret-box.ts'
 import { parseInput } from '../common/validation.ts'
 
 const number = (fallback: number) => z.coerce.number().finite().default(fallback)
@@ -11,6 +12,11 @@ const flag = (fallback: boolean) =>
     .enum(['true', 'false', '1', '0', 'yes', 'no'])
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true' || v === '1' || v === 'yes')
+
+const SecretKeyText = z
+  .string()
+  .trim()
+  .refine(isSecretKeyText, 'must be a 32-byte key, as 64 hex digits or base64 (openssl rand -base64 32)')
 
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -22,6 +28,14 @@ const EnvSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection string')
     .optional(),
   ATLAS_DATA_DIR: z.string().min(1).default('.atlas-data'),
+  // Encrypts channel secrets at rest (server/secret-keys.ts). Required with DATABASE_URL; the
+  // zero-config demo generates one into ATLAS_DATA_DIR. Old keys (comma-separated) only decrypt.
+  ATLAS_SECRET_KEY: SecretKeyText.optional(),
+  ATLAS_SECRET_KEYS_OLD: z
+    .string()
+    .transform((list) => list.split(/[\s,]+/).filter(Boolean))
+    .pipe(z.array(SecretKeyText))
+    .optional(),
   ATLAS_MODEL_CACHE_DIR: z.string().min(1).optional(),
   ATLAS_DEMO_API_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   ATLAS_SEED_DEMO: flag(true),
@@ -106,6 +120,10 @@ export interface Config {
   publicUrl: string
   databaseUrl: string | undefined
   dataDir: string
+  /** Seals channel secrets (ATLAS_SECRET_KEY); unset only on embedded PGlite, which generates one. */
+  secretKey: SecretKey | undefined
+  /** Previous keys (ATLAS_SECRET_KEYS_OLD): they still decrypt, and values are re-sealed with `secretKey`. */
+  oldSecretKeys: SecretKey[]
   /** Where the trained local model is cached (default: `<dataDir>/models`). */
   modelCacheDir: string
   demoApiKey: string | undefined
@@ -152,6 +170,12 @@ export function loadConfig(env: Record<string, string | undefined>, role: Role =
   if (e.ATLAS_MODEL === 'openai' && !e.OPENAI_API_KEY) {
     throw new AtlasError('config_invalid', 'Invalid configuration: ATLAS_MODEL=openai needs OPENAI_API_KEY')
   }
+  if (e.DATABASE_URL && !e.ATLAS_SECRET_KEY) {
+    throw new AtlasError(
+      'config_invalid',
+      'Invalid configuration: ATLAS_SECRET_KEY is required with DATABASE_URL: it encrypts channel secrets in the database (generate one with: openssl rand -base64 32)',
+    )
+  }
   const [auto, review] = [e.ATLAS_GATE_AUTO ?? DEFAULT_GATE.auto, e.ATLAS_GATE_REVIEW ?? DEFAULT_GATE.review]
   if (review > auto) {
     throw new AtlasError(
@@ -166,6 +190,10 @@ export function loadConfig(env: Record<string, string | undefined>, role: Role =
     publicUrl: (e.ATLAS_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     databaseUrl: e.DATABASE_URL,
     dataDir: e.ATLAS_DATA_DIR,
+    secretKey: e.ATLAS_SECRET_KEY ? parseSecretKey(e.ATLAS_SECRET_KEY, 'ATLAS_SECRET_KEY') : undefined,
+    oldSecretKeys: (e.ATLAS_SECRET_KEYS_OLD ?? []).map((key, i) =>
+      parseSecretKey(key, `ATLAS_SECRET_KEYS_OLD (key ${i + 1})`),
+    ),
     modelCacheDir: e.ATLAS_MODEL_CACHE_DIR ?? join(e.ATLAS_DATA_DIR, 'models'),
     demoApiKey: e.ATLAS_DEMO_API_KEY,
     seedDemo: e.ATLAS_SEED_DEMO,

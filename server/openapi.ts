@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document of the REST API, served at /v1/openapi.json. Every route the app
 // registers under /v1 and /webhooks must be described here (a test compares the two), so the
 // document cannot silently fall behind the code.
+import { API_KEY_SCOPES } from '../drizzle/schema/tenants.ts'
 import { TICKET_PRIORITIES } from '../drizzle/schema/tickets.ts'
 
 export interface OperationDoc {
@@ -478,6 +479,27 @@ export const OPERATIONS: Operations = {
     put: { summary: 'Replace an article', access: 'admin', body: obj({ markdown: str() }, ['markdown']) },
     delete: { summary: 'Delete an article', access: 'admin' },
   },
+  '/v1/admin/api-keys': {
+    get: {
+      summary: "The workspace's API keys: name, prefix, scopes, created, last used (to the minute), revoked",
+      access: 'admin',
+    },
+    post: {
+      summary:
+        'Make an API key with a name and scopes (read: GET on /v1; write: changes; admin: /v1/admin and keys). The answer holds the key, shown this once; only its hash is stored',
+      access: 'admin',
+      body: obj(
+        {
+          name: str('one line, unique among active keys'),
+          scopes: { type: 'array', items: { enum: [...API_KEY_SCOPES] }, minItems: 1 },
+        },
+        ['name', 'scopes'],
+      ),
+    },
+  },
+  '/v1/admin/api-keys/{id}/revoke': {
+    post: { summary: 'Revoke an API key: its next request gets 401', access: 'admin' },
+  },
   '/v1/admin/library/import': {
     post: {
       summary: 'Import up to 200 articles at once, all or nothing',
@@ -569,7 +591,12 @@ export function openApiDocument(operations: Operations = OPERATIONS) {
         summary: op.summary,
         tags: [path.split('/')[2] ?? path.split('/')[1]],
         ...(op.access === 'public' || op.access === 'signature' ? { security: [] } : {}),
-        ...(op.access === 'admin' ? { description: 'Admins only: an agent-role session gets 403.' } : {}),
+        ...(op.access === 'admin'
+          ? {
+              description:
+                'Admins only: an agent-role session, or an API key without the admin scope, gets 403.',
+            }
+          : {}),
         parameters: [
           ...params,
           ...Object.entries(op.query ?? {}).map(([name, description]) => ({
@@ -596,7 +623,7 @@ export function openApiDocument(operations: Operations = OPERATIONS) {
       title: 'Atlas Desk API',
       version: '0.1.0',
       description:
-        'Everything the dashboard does, over HTTP. Authenticate with `Authorization: Bearer <API key>` (acts as an admin; name the person with X-Atlas-Operator) or the dashboard session cookie plus the `X-CSRF-Token` header on changes. Errors are `{ "error": { code, message, issues? } }`.',
+        'Everything the dashboard does, over HTTP. Authenticate with `Authorization: Bearer <API key>` (the key may do what its scopes allow: `read` for GET on /v1, `write` for changes, `admin` for /v1/admin; a missing scope is 403 `forbidden` naming it; name the person with X-Atlas-Operator) or the dashboard session cookie plus the `X-CSRF-Token` header on changes. Errors are `{ "error": { code, message, issues? } }`.',
     },
     components: {
       securitySchemes: {

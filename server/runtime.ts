@@ -13,10 +13,12 @@ import { ModelRegistry } from '../agents/providers.ts'
 import { createSupportRuntime } from '../agents/support-runtime.ts'
 import { AtlasError } from '../common/errors.ts'
 import type { Logger } from '../common/logger.ts'
+import type { SecretBox } from '../common/secret-box.ts'
 import { type Database, openDatabase } from '../drizzle/database.ts'
 import { TicketHost } from '../machines/host/ticket-host.ts'
 import type { AnyTool } from '../tools/define-tool.ts'
 import { BUILTIN_TOOLS } from '../tools/index.ts'
+import { sealStoredChannelSecrets } from './channels/seal-stored-secrets.ts'
 import type { Config } from './config.ts'
 import { ConversationEvents } from './conversation-events.ts'
 import { createSuccessJobs, type SuccessJobs } from './customer-success/jobs.ts'
@@ -25,6 +27,7 @@ import { type DemoTenant, findDemoTenant, seedDemoTenant } from './demo/seed.ts'
 import { type JobStore, recoverOrphanedJobs, startJobStore } from './jobs/job-store.ts'
 import { observeQueues } from './jobs/queue-metrics.ts'
 import { startWorkers } from './jobs/workers.ts'
+import { loadSecretBox } from './secret-keys.ts'
 import { type FileStorage, LocalFileStorage } from './storage/file-storage.ts'
 import { tenantAgentSettings, tenantModelChoice } from './tenant-settings.ts'
 import { createToolRunner } from './tool-runner.ts'
@@ -44,6 +47,8 @@ export interface Runtime {
   readonly assist: Assist
   /** Customer-success jobs (notifications, surveys, health, save plays, digests). */
   readonly success: SuccessJobs
+  /** Encrypts and decrypts channel secrets (server/channels/channel-config.ts). */
+  readonly secretBox: SecretBox
   stop(): Promise<void>
 }
 
@@ -74,11 +79,15 @@ export async function startRuntime(
       `--role ${config.role} needs DATABASE_URL: embedded PGlite serves a single process, so server and worker must run together (npm start).`,
     )
   }
+  // Before the database opens: a missing or malformed key stops the start with nothing to clean up.
+  const secretBox = loadSecretBox(config, logger)
   const database =
     overrides.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir }))
   let jobs: JobStore | undefined
   try {
     await database.migrate()
+    // Before anything reads a channel: no plaintext secret is left, none sealed with an old key.
+    await sealStoredChannelSecrets(database.db, secretBox, logger)
     jobs = await startJobStore({ database, logger, agentTurnRetries: config.agentTurnRetries })
     if (database.kind === 'pglite') await recoverOrphanedJobs(jobs.boss, database, logger)
     const tools = [...BUILTIN_TOOLS, ...(overrides.tools ?? [])]
@@ -110,6 +119,7 @@ export async function startRuntime(
             dataDir: config.dataDir,
             channels: config.demoChannels,
             team: config.demoTeam,
+            secretBox,
           })
         : null
 
@@ -147,6 +157,7 @@ export async function startRuntime(
           tools,
           localModels,
           storage,
+          secretBox,
           transcription: config.transcription,
           assist,
           success: { jobs: success, publicUrl: config.publicUrl },
@@ -161,6 +172,7 @@ export async function startRuntime(
       storage,
       assist,
       success,
+      secretBox,
       config,
       database,
       jobs: jobStore,

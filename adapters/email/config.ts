@@ -2,6 +2,7 @@
 // host/port/secure/auth), the From address, and the secret inbound webhooks authenticate with.
 import { z } from 'zod'
 import { parseInput } from '../../common/validation.ts'
+import type { ConfigPath } from '../types.ts'
 import { parseMailbox } from './addresses.ts'
 
 const sendFields = {
@@ -62,6 +63,16 @@ export const EmailConfigSchema = z
 
 export type EmailSendConfig = z.output<typeof EmailSendConfigSchema>
 export type EmailConfig = z.output<typeof EmailConfigSchema>
+
+/**
+ * Stored encrypted: the SMTP URL whole (it carries `user:pass`), the SMTP password and the webhook
+ * secret. The From and Reply-To addresses, host, port and user stay readable.
+ */
+export const EMAIL_SECRET_FIELDS = [
+  'smtpUrl',
+  'auth.pass',
+  'webhookSecret',
+] as const satisfies readonly ConfigPath<EmailConfig>[]
 
 export function emailSendConfig(config: unknown): EmailSendConfig {
   return parseInput(EmailSendConfigSchema, config, 'email channel config', 'config_invalid')

@@ -2,6 +2,7 @@
 // and optionally where approved replies go to be posted.
 import { z } from 'zod'
 import { parseInput } from '../../common/validation.ts'
+import type { ConfigPath } from '../types.ts'
 
 export const MentionsConfigSchema = z.object({
   /** The key of `X-Atlas-Signature: sha256=<hex HMAC-SHA256 of the raw body>`, both directions. */
@@ -18,6 +19,15 @@ export const MentionsConfigSchema = z.object({
 })
 
 export type MentionsConfig = z.output<typeof MentionsConfigSchema>
+
+/**
+ * Stored encrypted: the signing secret, and the reply URL, since a Zapier or n8n hook URL is itself
+ * a credential (whoever has it can post).
+ */
+export const MENTIONS_SECRET_FIELDS = [
+  'webhookSecret',
+  'replyUrl',
+] as const satisfies readonly ConfigPath<MentionsConfig>[]
 
 export function mentionsConfig(config: unknown): MentionsConfig {
   return parseInput(MentionsConfigSchema, config, 'mentions channel config', 'config_invalid')

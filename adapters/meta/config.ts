@@ -2,6 +2,7 @@
 // secret and verify token its webhooks are checked against. Both kinds share one shape.
 import { z } from 'zod'
 import { parseInput } from '../../common/validation.ts'
+import type { ConfigPath } from '../types.ts'
 import { ApiVersion, GraphBase } from '../whatsapp/config.ts'
 
 export type MetaKind = 'messenger' | 'instagram'
@@ -32,6 +33,13 @@ export const InstagramConfigSchema = MetaConfigSchema
 
 export type MetaSendConfig = z.output<typeof MetaSendConfigSchema>
 export type MetaConfig = z.output<typeof MetaConfigSchema>
+
+/** Stored encrypted; the Graph base and options stay readable. */
+export const META_SECRET_FIELDS = [
+  'pageAccessToken',
+  'appSecret',
+  'verifyToken',
+] as const satisfies readonly ConfigPath<MetaConfig>[]
 
 export function metaSendConfig(config: unknown, kind: MetaKind): MetaSendConfig {
   return parseInput(MetaSendConfigSchema, config, `${LABEL[kind]} channel config`, 'config_invalid')

@@ -2,6 +2,7 @@
 // secret and verify token its webhooks are checked against.
 import { z } from 'zod'
 import { parseInput } from '../../common/validation.ts'
+import type { ConfigPath } from '../types.ts'
 
 export const GraphBase = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
 export const ApiVersion = z.string().regex(/^v\d{1,3}\.\d{1,3}$/, 'must look like v21.0')
@@ -27,6 +28,13 @@ export const WhatsAppConfigSchema = WhatsAppSendConfigSchema.extend({
 
 export type WhatsAppSendConfig = z.output<typeof WhatsAppSendConfigSchema>
 export type WhatsAppConfig = z.output<typeof WhatsAppConfigSchema>
+
+/** Stored encrypted; the number id, Graph base and options stay readable. */
+export const WHATSAPP_SECRET_FIELDS = [
+  'accessToken',
+  'appSecret',
+  'verifyToken',
+] as const satisfies readonly ConfigPath<WhatsAppConfig>[]
 
 export function whatsAppSendConfig(config: unknown): WhatsAppSendConfig {
   return parseInput(WhatsAppSendConfigSchema, config, 'WhatsApp channel config', 'config_invalid')

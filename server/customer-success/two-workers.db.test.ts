@@ -26,6 +26,7 @@ import { createTestDatabase, type TestDatabase, testDatabaseKind } from '../../t
 import { type FakeGraphApi, startFakeGraphApi } from '../../testing/fake-graph-api.ts'
 import { type FakeSmtp, startFakeSmtp } from '../../testing/fake-smtp.ts'
 import { eventually, releaseDueJobs, setCustomerSuccess, TEST_API_KEY } from '../../testing/runtime.ts'
+import { TEST_SECRET_KEY } from '../../testing/secrets.ts'
 import { createApp } from '../app.ts'
 import { loadConfig } from '../config.ts'
 import { weekStartUtc } from '../customer-success/knowledge-gaps.ts'
@@ -117,6 +118,7 @@ beforeAll(async () => {
   testDb = await createTestDatabase()
   const env = {
     DATABASE_URL: testDb.url!,
+    ATLAS_SECRET_KEY: TEST_SECRET_KEY,
     ATLAS_DEMO_API_KEY: TEST_API_KEY,
     ATLAS_DATA_DIR: join(dir, 'data'),
     ATLAS_MODEL_CACHE_DIR: resolve('.tmp/model-cache'),

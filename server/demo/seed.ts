@@ -1,11 +1,13 @@
 // The demo tenant: Quillstack's support desk, with a chat widget (key `demo`), an API key and the
 // Library of help articles. Created on first run; later runs only make sure the API key works.
+import { randomUUID } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq } from 'drizzle-orm'
 import { configSchemaFor } from '../../adapters/index.ts'
 import { AtlasError } from '../../common/errors.ts'
+import type { SecretBox } from '../../common/secret-box.ts'
 import { parseInput } from '../../common/validation.ts'
 import type { Executor } from '../../drizzle/database.ts'
 import { channels, channelTemplates } from '../../drizzle/schema/channels.ts'
@@ -13,6 +15,7 @@ import { users } from '../../drizzle/schema/team.ts'
 import { tenants } from '../../drizzle/schema/tenants.ts'
 import { generateApiKey, installApiKey } from '../auth/api-keys.ts'
 import { createUser, normalizeEmail } from '../auth/users.ts'
+import { sealChannelConfig } from '../channels/channel-config.ts'
 import type { DemoChannels, DemoTeam } from '../config.ts'
 import { parseArticle } from '../library/article.ts'
 import { upsertArticle } from '../library/store.ts'
@@ -37,6 +40,8 @@ export interface SeedOptions {
   channels?: DemoChannels | undefined
   /** Dashboard accounts: created when missing, never changed afterwards (a changed password stays). */
   team?: DemoTeam | undefined
+  /** Seals the channels' secrets before they are stored. */
+  secretBox: SecretBox
 }
 
 const CHANNEL_NAMES: Record<keyof DemoChannels, string> = {
@@ -74,29 +79,53 @@ export async function seedDemoTenant(db: Executor, options: SeedOptions): Promis
       await upsertArticle(db, tenant.id, parseArticle(readFileSync(join(LIBRARY_DIR, file), 'utf8')))
     }
   }
-  if (options.channels) await seedDemoChannels(db, tenant.id, options.channels)
+  if (options.channels) await seedDemoChannels(db, tenant.id, options.channels, options.secretBox)
   if (options.team) await seedDemoTeam(db, tenant.id, options.team)
   const apiKey = options.apiKey ?? rememberedKey(options.dataDir)
   await installApiKey(db, tenant.id, 'demo', apiKey)
   return { tenantId: tenant.id, apiKey, widgetKey: DEMO_WIDGET_KEY, created }
 }
 
-async function seedDemoChannels(db: Executor, tenantId: string, configs: DemoChannels): Promise<void> {
+async function seedDemoChannels(
+  db: Executor,
+  tenantId: string,
+  configs: DemoChannels,
+  secretBox: SecretBox,
+): Promise<void> {
   for (const [kind, raw] of Object.entries(configs) as [keyof DemoChannels, Record<string, unknown>][]) {
     const schema = configSchemaFor(kind)
     const config = (
       schema ? parseInput(schema, raw, `demo ${kind} channel (ATLAS_DEMO_*)`, 'config_invalid') : raw
     ) as Record<string, unknown>
-    const [channel] = await db
+    // Secrets are sealed for the row they are stored in: a new row's id is chosen here, an existing
+    // row (refreshed at every start) keeps its own.
+    const id = randomUUID()
+    let [channel] = await db
       .insert(channels)
-      .values({ tenantId, kind, name: CHANNEL_NAMES[kind], key: kind, config })
-      .onConflictDoUpdate({
-        target: channels.key,
-        set: { config: sql`excluded.config` },
-        // A channel another tenant registered under the same id is never touched.
-        setWhere: and(eq(channels.tenantId, tenantId), eq(channels.kind, kind)),
+      .values({
+        id,
+        tenantId,
+        kind,
+        name: CHANNEL_NAMES[kind],
+        key: kind,
+        config: sealChannelConfig(secretBox, { id, kind }, config),
       })
+      .onConflictDoNothing()
       .returning({ id: channels.id })
+    if (!channel) {
+      // A channel another tenant registered under the same id is never touched.
+      const [existing] = await db
+        .select({ id: channels.id })
+        .from(channels)
+        .where(and(eq(channels.key, kind), eq(channels.tenantId, tenantId), eq(channels.kind, kind)))
+      if (existing) {
+        await db
+          .update(channels)
+          .set({ config: sealChannelConfig(secretBox, { id: existing.id, kind }, config) })
+          .where(eq(channels.id, existing.id))
+      }
+      channel = existing
+    }
     if (kind === 'whatsapp' && channel) {
       await db
         .insert(channelTemplates)

@@ -6,9 +6,11 @@ import { and, eq, isNull } from 'drizzle-orm'
 import { adapterFor, type ChannelAdapter, type ChannelKind } from '../../adapters/index.ts'
 import { isTransient } from '../../adapters/shared/provider-error.ts'
 import { transcribe } from '../../adapters/transcription/index.ts'
+import type { SecretBox } from '../../common/secret-box.ts'
 import { channels } from '../../drizzle/schema/channels.ts'
 import { attachments, messages } from '../../drizzle/schema/conversations.ts'
 import type { MediaJob } from '../../machines/host/outbox.ts'
+import { openChannelConfig } from '../channels/channel-config.ts'
 import type { Config } from '../config.ts'
 import type { FileStorage } from '../storage/file-storage.ts'
 import { isLastAttempt, type JobContext, type JobHandler } from './context.ts'
@@ -19,6 +21,7 @@ export function mediaHandler(
   context: JobContext,
   storage: FileStorage,
   transcription: Config['transcription'],
+  secretBox: SecretBox,
   adapters: (kind: ChannelKind) => ChannelAdapter | undefined = adapterFor,
 ): JobHandler<MediaJob> {
   const { database, logger, outbox } = context
@@ -42,7 +45,7 @@ export function mediaHandler(
       try {
         const media = await fetchMedia(
           { mediaId: attachment.providerMediaId ?? undefined, url: attachment.sourceUrl ?? undefined },
-          channel.config,
+          openChannelConfig(secretBox, channel),
         )
         const stored = await storage.put(media.bytes)
         await database.db

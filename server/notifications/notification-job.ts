@@ -4,11 +4,13 @@
 import { and, asc, eq } from 'drizzle-orm'
 import { isTransient } from '../../adapters/shared/provider-error.ts'
 import { AtlasError } from '../../common/errors.ts'
+import type { SecretBox } from '../../common/secret-box.ts'
 import type { Executor } from '../../drizzle/database.ts'
 import { channels } from '../../drizzle/schema/channels.ts'
 import { notificationDeliveries, notifications } from '../../drizzle/schema/notifications.ts'
 import { users } from '../../drizzle/schema/team.ts'
 import { tickets } from '../../drizzle/schema/tickets.ts'
+import { openChannelConfig } from '../channels/channel-config.ts'
 import type { NotifyJob } from '../customer-success/jobs.ts'
 import { readCustomerSuccessSettings } from '../customer-success/settings.ts'
 import { isLastAttempt, type JobContext, type JobHandler } from '../jobs/context.ts'
@@ -18,6 +20,7 @@ import { NotificationPreferencesSchema } from './preferences.ts'
 
 export function notifyHandler(
   { database, logger }: JobContext,
+  secretBox: SecretBox,
   options: DeliverOptions = {},
 ): JobHandler<NotifyJob> {
   const db = database.db
@@ -31,7 +34,7 @@ export function notifyHandler(
     if (row?.delivery.status !== 'queued') return
     const { delivery, notification } = row
     try {
-      const target = await targetFor(db, delivery, notification)
+      const target = await targetFor(db, secretBox, delivery, notification)
       const receipt = await deliverNotification(
         {
           id: notification.id,
@@ -79,12 +82,13 @@ export function notifyHandler(
 
 async function targetFor(
   db: Executor,
+  secretBox: SecretBox,
   delivery: typeof notificationDeliveries.$inferSelect,
   notification: typeof notifications.$inferSelect,
 ): Promise<NotificationTarget> {
   const channelConfig = async (kind: 'email' | 'whatsapp') => {
     const [channel] = await db
-      .select({ config: channels.config })
+      .select({ id: channels.id, kind: channels.kind, config: channels.config })
       .from(channels)
       .where(and(eq(channels.tenantId, notification.tenantId), eq(channels.kind, kind)))
       .orderBy(asc(channels.createdAt))
@@ -94,7 +98,7 @@ async function targetFor(
         'config_invalid',
         `No ${kind} channel is connected: connect one so the team can be notified by ${kind}`,
       )
-    return channel.config
+    return openChannelConfig(secretBox, channel)
   }
   if (delivery.channel === 'email') {
     return { channel: 'email', to: delivery.target, smtp: await channelConfig('email') }
