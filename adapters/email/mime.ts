@@ -58,13 +58,18 @@ export async function readMime(payload: unknown): Promise<InboundEmail> {
     references: normalizeReferences(parsed.references),
     text: (parsed.text ?? '').replace(/\r\n?/g, '\n').trim(),
     date,
-    attachments: parsed.attachments.map((a) => ({
-      kind: attachmentKind(a.contentType),
-      mimeType: a.contentType,
-      ...(a.filename ? { filename: a.filename } : {}),
-      size: a.size,
-      content: new Uint8Array(a.content.buffer, a.content.byteOffset, a.content.byteLength),
-    })),
+    attachments: parsed.attachments.map((a) => {
+      // A malformed part can come back from mailparser without a content type (fuzzing found one).
+      const mimeType =
+        typeof a.contentType === 'string' && a.contentType ? a.contentType : 'application/octet-stream'
+      return {
+        kind: attachmentKind(mimeType),
+        mimeType,
+        ...(a.filename ? { filename: a.filename } : {}),
+        size: a.size,
+        content: new Uint8Array(a.content.buffer, a.content.byteOffset, a.content.byteLength),
+      }
+    }),
     automatic: isAutomatic(header, from),
     ...(deliveryReport ? { deliveryReport } : {}),
     metadata: {},

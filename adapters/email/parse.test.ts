@@ -128,6 +128,18 @@ describe('raw MIME email', () => {
     expect(folded.contact.identity.value).toBe('sam@example.com')
   })
 
+  it('keeps an attachment whose part has an empty Content-Type, as application/octet-stream', async () => {
+    // mailparser reports such a part's type as `false`; fuzzing found the TypeError it caused.
+    const raw =
+      'From: a@example.com\r\nSubject: File\r\nContent-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n--b\r\nContent-Type: \r\nContent-Disposition: attachment; filename="x.bin"\r\n\r\nAAAA\r\n--b--\r\n'
+    const [attachment] = (await one(raw)).attachments ?? []
+    expect(attachment).toMatchObject({
+      kind: 'file',
+      mimeType: 'application/octet-stream',
+      filename: 'x.bin',
+    })
+  })
+
   it('uses the subject as the text of a new email with an empty body', async () => {
     const raw =
       'From: a@example.com\r\nSubject: Refund for order 1042\r\nMessage-ID: <x1@example.com>\r\n\r\n'
