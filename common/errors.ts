@@ -15,8 +15,12 @@ export const ERROR_STATUS = {
   unsupported_media_type: 415,
   rate_limited: 429,
   database_locked: 503,
+  /** PostgreSQL cannot be reached (restarting, failing over): try again after Retry-After. */
+  database_unavailable: 503,
   unavailable: 503,
   config_invalid: 500,
+  /** A stored secret cannot be decrypted: its key is not configured, or the value was altered or moved. */
+  secret_unreadable: 500,
   internal: 500,
   // A model provider's failures, after the provider's own retries were spent.
   model_rate_limited: 503,
@@ -33,6 +37,7 @@ export const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'model_timeout',
   'unavailable',
   'database_locked',
+  'database_unavailable',
 ])
 
 export type ErrorCode = keyof typeof ERROR_STATUS

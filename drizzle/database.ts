@@ -20,6 +20,7 @@ import {
 import postgres from 'postgres'
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts'
 import * as schema from './schema/index.ts'
+import { scopedPgliteClient, scopedPostgresClient } from './scoped-clients.ts'
 
 export type Schema = typeof schema
 export type Db = PgDatabase<PgQueryResultHKT, Schema>
@@ -82,7 +83,8 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     lock?.release()
     throw error
   }
-  const db = drizzlePglite({ client, schema, casing: 'snake_case' })
+  // Queries inside a tenant scope run as that tenant under row-level security (tenant-scope.ts).
+  const db = drizzlePglite({ client: scopedPgliteClient(client), schema, casing: 'snake_case' })
   return {
     kind: 'pglite',
     db: db as unknown as Db,
@@ -102,8 +104,16 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
 }
 
 async function openPostgres(url: string, max: number): Promise<Database> {
-  const client = postgres(url, { max, onnotice: () => {} })
-  const db = drizzlePostgres({ client, schema, casing: 'snake_case' })
+  const client = postgres(url, {
+    max,
+    onnotice: () => {},
+    // postgres.js waits up to 20 s between attempts to reconnect, and queries queue behind them: while
+    // PostgreSQL restarts, requests would hang instead of failing fast with 503, and the process would
+    // see the database back up to 20 s late. Half a second instead (PGBACKOFF, in seconds, overrides).
+    ...(process.env.PGBACKOFF ? {} : { backoff: () => 0.5 }),
+  })
+  // Queries inside a tenant scope run as that tenant under row-level security (tenant-scope.ts).
+  const db = drizzlePostgres({ client: scopedPostgresClient(client), schema, casing: 'snake_case' })
   return {
     kind: 'postgres',
     db: db as unknown as Db,

@@ -33,7 +33,10 @@ async function main() {
     const port = typeof address === 'object' && address ? address.port : config.port
     printBanner(runtime.database.kind, port, runtime.demo)
   } else {
-    logger.info('worker started')
+    // Its job handlers are registered: supervisors (and the fault suite) wait for this line.
+    process.stdout.write(
+      `Atlas Desk worker is running  (database: ${runtime.database.kind === 'pglite' ? 'embedded PGlite' : 'PostgreSQL'})\n`,
+    )
   }
 
   let stopping = false

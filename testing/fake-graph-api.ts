@@ -12,6 +12,8 @@ export interface FakeGraphRequest {
   body: string
   /** The body parsed as JSON, or undefined. */
   json: unknown
+  /** The HTTP status it was answered with; undefined while pending, or when the connection was dropped. */
+  status?: number | undefined
 }
 
 /** Graph's error object, answered with the given HTTP status. */
@@ -30,6 +32,10 @@ export type FakeGraphReply =
   | { graphError: FakeGraphError }
   | { disconnect: true }
   | { delayMs: number; then?: FakeGraphReply }
+  /** Graph's normal answer, after `latencyMs` (a slow provider). */
+  | { latencyMs: number }
+  /** Decides per request; `undefined` gives Graph's normal answer. */
+  | ((request: FakeGraphRequest) => FakeGraphReply | undefined)
 
 export interface FakeMedia {
   bytes: Uint8Array
@@ -48,6 +54,13 @@ export interface FakeGraphApi {
   readonly requests: FakeGraphRequest[]
   /** Answers the next requests with these, in order, before the default behaviour. */
   enqueue(...replies: FakeGraphReply[]): void
+  /**
+   * An outage until `up()`: every request gets `reply` (a 503, a dropped connection …), or with
+   * `'refuse'` the port stops listening, so senders see ECONNREFUSED.
+   */
+  down(reply: FakeGraphReply | 'refuse'): Promise<void>
+  /** Ends an outage: the same port listens again and answers normally. */
+  up(): Promise<void>
   addMedia(id: string, media: FakeMedia): void
   close(): Promise<void>
 }
@@ -58,6 +71,7 @@ export async function startFakeGraphApi(accessToken = 'EAAG-test-token'): Promis
   const media = new Map<string, FakeMedia>()
   let sequence = 0
   let url = ''
+  let outage: FakeGraphReply | undefined
 
   function sendGraphError(res: ServerResponse, error: FakeGraphError) {
     sendJson(res, error.status, {
@@ -73,21 +87,27 @@ export async function startFakeGraphApi(accessToken = 'EAAG-test-token'): Promis
     })
   }
 
-  async function answer(reply: FakeGraphReply, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function answer(
+    reply: FakeGraphReply | undefined,
+    request: FakeGraphRequest,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> {
+    if (reply === undefined) return defaultAnswer(request, req, res)
+    if (typeof reply === 'function') return answer(reply(request), request, req, res)
     if ('disconnect' in reply) {
       req.socket.destroy()
       return
     }
-    if ('delayMs' in reply) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, reply.delayMs)
-        req.socket.once('close', () => {
-          clearTimeout(timer)
-          resolve()
-        })
-      })
+    if ('latencyMs' in reply) {
+      await waitUnlessClosed(req, reply.latencyMs)
       if (req.socket.destroyed) return
-      return answer(reply.then ?? { status: 200, json: {} }, req, res)
+      return defaultAnswer(request, req, res)
+    }
+    if ('delayMs' in reply) {
+      await waitUnlessClosed(req, reply.delayMs)
+      if (req.socket.destroyed) return
+      return answer(reply.then ?? { status: 200, json: {} }, request, req, res)
     }
     if ('graphError' in reply) return sendGraphError(res, reply.graphError)
     res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers })
@@ -215,12 +235,21 @@ export async function startFakeGraphApi(accessToken = 'EAAG-test-token'): Promis
       json,
     }
     requests.push(request)
-    const scripted = queue.shift()
-    if (scripted) await answer(scripted, req, res)
+    res.once('finish', () => {
+      request.status = res.statusCode
+    })
+    const scripted = outage ?? queue.shift()
+    if (scripted) await answer(scripted, request, req, res)
     else defaultAnswer(request, req, res)
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const port = (server.address() as AddressInfo).port
+  url = `http://127.0.0.1:${port}`
+  const stopListening = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections()
+      server.close(() => resolve())
+    })
 
   return {
     url,
@@ -228,12 +257,46 @@ export async function startFakeGraphApi(accessToken = 'EAAG-test-token'): Promis
     requests,
     enqueue: (...replies) => queue.push(...replies),
     addMedia: (id, item) => media.set(id, item),
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
+    async down(reply) {
+      if (reply !== 'refuse') {
+        outage = reply
+        return
+      }
+      outage = undefined
+      if (server.listening) await stopListening()
+    },
+    async up() {
+      outage = undefined
+      if (!server.listening) {
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject)
+          server.listen(port, '127.0.0.1', () => {
+            server.off('error', reject)
+            resolve()
+          })
+        })
+      }
+    },
+    close: async () => {
+      if (server.listening) await stopListening()
+    },
   }
+}
+
+/** Waits `ms`, or less if the client hangs up first (nobody would read the answer). */
+function waitUnlessClosed(req: IncomingMessage, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const closed = () => {
+      clearTimeout(timer)
+      resolve()
+    }
+    // Keep-alive sockets carry many requests: each takes its listener off again.
+    const timer = setTimeout(() => {
+      req.socket.off('close', closed)
+      resolve()
+    }, ms)
+    req.socket.once('close', closed)
+  })
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown) {

@@ -47,6 +47,13 @@ export interface FakeDisconnect {
   disconnect: true
 }
 
+/** A body sent as is (garbage: not JSON, or JSON that is no completion), with a status (200 by default). */
+export interface FakeRaw {
+  raw: string
+  status?: number
+  contentType?: string
+}
+
 export interface FakeRequest {
   method: string
   path: string
@@ -77,6 +84,7 @@ export type FakeReply =
   | FakeError
   | FakeDelay
   | FakeDisconnect
+  | FakeRaw
   | ((request: FakeRequest) => FakeReply | Promise<FakeReply>)
 
 export interface FakeOpenAI {
@@ -93,7 +101,12 @@ export interface FakeOpenAI {
 
 const PATHS = new Set(['/v1/chat/completions', '/chat/completions'])
 
-export async function startFakeOpenAI(): Promise<FakeOpenAI> {
+export interface FakeOpenAIOptions {
+  /** Answers every request the queue has no reply for (without it, such a request gets a 500). */
+  fallback?: FakeReply
+}
+
+export async function startFakeOpenAI(options: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
   const queue: FakeReply[] = []
   const requests: FakeRequest[] = []
   const timers = new Set<NodeJS.Timeout>()
@@ -101,17 +114,20 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
 
   const sleep = (ms: number, req: IncomingMessage) =>
     new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer)
-        resolve()
-      }, ms)
-      timers.add(timer)
       // A client that gave up (timeout) closes the socket: stop waiting, nobody will read the answer.
-      req.socket.once('close', () => {
+      const closed = () => {
         clearTimeout(timer)
         timers.delete(timer)
         resolve()
-      })
+      }
+      const timer = setTimeout(() => {
+        timers.delete(timer)
+        // Keep-alive sockets carry many requests: each takes its listener off again.
+        req.socket.off('close', closed)
+        resolve()
+      }, ms)
+      timers.add(timer)
+      req.socket.once('close', closed)
     })
 
   async function answer(reply: FakeReply, request: FakeRequest, req: IncomingMessage, res: ServerResponse) {
@@ -124,6 +140,11 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       await sleep(reply.delayMs, req)
       if (req.socket.destroyed) return
       return answer(reply.reply, request, req, res)
+    }
+    if ('raw' in reply) {
+      res.writeHead(reply.status ?? 200, { 'content-type': reply.contentType ?? 'application/json' })
+      res.end(reply.raw)
+      return
     }
     if ('status' in reply) {
       sendJson(res, reply.status, errorBody(reply.message, reply.type, reply.code), reply.headers)
@@ -158,7 +179,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       }
       const request: FakeRequest = { method: req.method, path, headers: req.headers, body }
       requests.push(request)
-      const reply = queue.shift()
+      const reply = queue.shift() ?? options.fallback
       if (reply === undefined) {
         sendJson(
           res,

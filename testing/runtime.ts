@@ -1,7 +1,7 @@
 // A whole runtime for end-to-end suites: a fresh database, pg-boss, the ticket host, the workers
 // with the trained local model, the demo tenant and the Hono app (called in-process via app.request).
 import { LocalModel } from '../agents/local/local-model.ts'
-import { silentLogger } from '../common/logger.ts'
+import { createLogger, type Logger, silentLogger } from '../common/logger.ts'
 import type { Database } from '../drizzle/database.ts'
 import { createApp } from '../server/app.ts'
 import type { AtlasConfig } from '../server/atlas-config.ts'
@@ -37,6 +37,8 @@ export async function startTestRuntime(
     tools?: AtlasConfig['tools']
     /** A simulated clock for the ticket host (SLA due times and timers). */
     clock?: () => Date
+    /** Where the runtime logs (default: nowhere, or ATLAS_TEST_LOG's level on stdout). */
+    logger?: Logger
   } = {},
 ): Promise<TestRuntime> {
   const testDatabase = await createTestDatabase()
@@ -46,7 +48,10 @@ export async function startTestRuntime(
     ATLAS_MODEL_CACHE_DIR: '.tmp/model-cache',
     ...options.env,
   })
-  const runtime = await startRuntime(config, silentLogger, {
+  const logger =
+    options.logger ??
+    (process.env.ATLAS_TEST_LOG ? createLogger({ level: process.env.ATLAS_TEST_LOG }) : silentLogger)
+  const runtime = await startRuntime(config, logger, {
     database: testDatabase.database,
     model: options.model ?? testModel(),
     agents: options.agents,

@@ -1,7 +1,8 @@
-// Who is calling. Two ways in: a Bearer API key (developers and integrations; acts as an admin of
-// its tenant, and may name the person acting in X-Atlas-Operator), or the dashboard's session
-// cookie (a signed-in operator with a role). Cookie-authenticated changes must carry the session's
-// CSRF token in X-CSRF-Token: another site can make the browser send the cookie, never the header.
+// Who is calling. Two ways in: a Bearer API key (developers and integrations; may do what its
+// scopes allow, see auth/api-key-scopes.ts, and may name the person acting in X-Atlas-Operator), or
+// the dashboard's session cookie (a signed-in operator with a role). Cookie-authenticated changes
+// must carry the session's CSRF token in X-CSRF-Token: another site can make the browser send the
+// cookie, never the header.
 import type { Context, MiddlewareHandler } from 'hono'
 import { getCookie } from 'hono/cookie'
 import { z } from 'zod'
@@ -9,6 +10,8 @@ import { AtlasError } from '../../common/errors.ts'
 import { parseInput } from '../../common/validation.ts'
 import type { Executor } from '../../drizzle/database.ts'
 import type { UserRole } from '../../drizzle/schema/team.ts'
+import { withTenant } from '../../drizzle/tenant-scope.ts'
+import { assertKeyScope } from '../auth/api-key-scopes.ts'
 import { findApiKey } from '../auth/api-keys.ts'
 import { findSession, SESSION_COOKIE, type SessionUser } from '../auth/sessions.ts'
 
@@ -41,8 +44,10 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 /** Resolves the caller from an API key or a session cookie, or answers 401. */
 export function authenticate(db: Executor): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
-    c.set('auth', await principalOf(c, db))
-    await next()
+    const principal = await principalOf(c, db)
+    c.set('auth', principal)
+    // Everything the request does from here runs as its tenant, under row-level security.
+    await withTenant(principal.tenantId, next)
   }
 }
 
@@ -68,6 +73,8 @@ export async function principalOf(c: Context, db: Executor): Promise<Principal> 
       c.header('WWW-Authenticate', 'Bearer error="invalid_token"')
       throw new AtlasError('unauthorized', 'The API key is not valid')
     }
+    // The one place a key's scopes are enforced: every authenticated request comes through here.
+    assertKeyScope(identity.scopes, c.req.method, c.req.path)
     const operatorHeader = c.req.header('x-atlas-operator')
     const operator = operatorHeader
       ? parseInput(Operator, operatorHeader, 'X-Atlas-Operator header', 'bad_request')
@@ -75,7 +82,8 @@ export async function principalOf(c: Context, db: Executor): Promise<Principal> 
     return {
       tenantId: identity.tenantId,
       operator,
-      role: 'admin',
+      // Only an admin-scoped key passes requireAdmin too (the scope check has already answered).
+      role: identity.scopes.includes('admin') ? 'admin' : 'agent',
       userId: null,
       keyId: identity.keyId,
       name: identity.name,

@@ -1,8 +1,9 @@
 // Job: deliver one outbound message through its channel's adapter, then report the result to the
 // ticket in the same transaction that records it on the message. The adapter gets the message id
-// as its idempotency key; a message already marked sent is never sent again.
+// as its idempotency key; a message already marked sent is never sent again, and neither is one
+// whose last send was cut off by a dying process (SEND_IN_FLIGHT): that one escalates instead.
 import { SpanKind } from '@opentelemetry/api'
-import { and, desc, eq } from 'drizzle-orm'
+import { and, desc, eq, sql } from 'drizzle-orm'
 import {
   adapterFor,
   type ChannelAdapter,
@@ -13,6 +14,7 @@ import { isTransient } from '../../adapters/shared/provider-error.ts'
 import type { OutboundMessage } from '../../adapters/types.ts'
 import { AtlasError } from '../../common/errors.ts'
 import { instruments } from '../../common/metrics.ts'
+import type { SecretBox } from '../../common/secret-box.ts'
 import { withSpan } from '../../common/tracing.ts'
 import type { Executor } from '../../drizzle/database.ts'
 import { channels } from '../../drizzle/schema/channels.ts'
@@ -21,10 +23,12 @@ import { conversations, messages } from '../../drizzle/schema/conversations.ts'
 import type { DeliveryJob } from '../../machines/host/outbox.ts'
 import type { TicketHost } from '../../machines/host/ticket-host.ts'
 import type { MessageTemplate } from '../../machines/ticket.machine.ts'
+import { openChannelConfig } from '../channels/channel-config.ts'
 import { isLastAttempt, type JobContext, type JobHandler } from './context.ts'
 
 export function deliveryHandler(
   { database, host, logger, events }: JobContext,
+  secretBox: SecretBox,
   adapters: (kind: ChannelKind) => ChannelAdapter | undefined = adapterFor,
 ): JobHandler<DeliveryJob> {
   return async (job) => {
@@ -43,15 +47,32 @@ export function deliveryHandler(
     if (message.deliveryStatus === 'failed') return
     const alreadySent = message.deliveryStatus !== 'queued'
     let providerMessageId = message.providerMessageId
+    if (!alreadySent && message.metadata[SEND_IN_FLIGHT]) {
+      // At most once: sending again could reach the customer twice, so a person checks instead.
+      const reason =
+        'An earlier attempt stopped while sending (its process died): the reply may have reached the customer, so it was not sent again'
+      logger.warn({ messageId, ticketId, inFlight: message.metadata[SEND_IN_FLIGHT] }, reason)
+      await reportDeliveryFailure(host, { ticketId, messageId, reason, reporter: 'delivery' })
+      return
+    }
     if (!alreadySent) {
       const adapter = adapters(channel.kind)
       try {
         if (!adapter) throw new Error(`No adapter can send on ${channel.kind} channels`)
         const outbound = await outboundFor(database.db, message, channel.kind, row.contactId)
+        // Decrypted before anything is marked in flight: a secret that cannot be read sends nothing.
+        const channelConfig = openChannelConfig(secretBox, channel)
+        const inFlight = { jobId: job.id, attempt: job.retryCount + 1, at: new Date().toISOString() }
+        await database.db
+          .update(messages)
+          .set({
+            metadata: sql`${messages.metadata} || ${JSON.stringify({ [SEND_IN_FLIGHT]: inFlight })}::jsonb`,
+          })
+          .where(eq(messages.id, messageId))
         const result = await withSpan(
           'adapter.send',
           { 'atlas.channel.kind': channel.kind, 'atlas.message.id': messageId, 'atlas.ticket.id': ticketId },
-          () => adapter.send(outbound, channel.config),
+          () => adapter.send(outbound, channelConfig),
           { kind: SpanKind.CLIENT },
         )
         providerMessageId = result.providerMessageId
@@ -63,6 +84,8 @@ export function deliveryHandler(
             .update(messages)
             .set({
               deliveryError: `Attempt ${job.retryCount + 1} of ${job.retryLimit + 1} failed, retrying: ${(error as Error).message.slice(0, 400)}`,
+              // The provider refused or could not be reached: nothing went out, the next attempt may send.
+              metadata: sql`${messages.metadata} - ${SEND_IN_FLIGHT}::text`,
             })
             .where(and(eq(messages.id, messageId), eq(messages.deliveryStatus, 'queued')))
           throw error
@@ -91,6 +114,15 @@ export function deliveryHandler(
     events?.publish(message.conversationId)
   }
 }
+
+/**
+ * Set on a reply (in `metadata`) just before it is handed to the provider, and cleared when the
+ * provider refused it or could not be reached. Still there on a later attempt, it means the process
+ * died between handing the reply over and recording the answer: the customer may have it. WhatsApp,
+ * Messenger and SMTP take no idempotency key, so that reply fails (and its ticket escalates) rather
+ * than risk reaching the customer twice.
+ */
+export const SEND_IN_FLIGHT = 'sendInFlight'
 
 /** Marks the message failed and tells its ticket, in one transaction (which escalates a bot's reply). */
 export async function reportDeliveryFailure(

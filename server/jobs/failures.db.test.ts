@@ -10,6 +10,7 @@ import { tickets } from '../../drizzle/schema/tickets.ts'
 import { TicketHost } from '../../machines/host/ticket-host.ts'
 import { createTestDatabase, type TestDatabase, testDatabaseKind } from '../../testing/database.ts'
 import { createConversation, createInboundMessage, createTenant } from '../../testing/fixtures.ts'
+import { testSecretBox } from '../../testing/secrets.ts'
 import { agentTurnHandler, type TurnAgent } from './agent-turn.ts'
 import type { JobContext } from './context.ts'
 import { deadLetterHandler } from './dead-letter.ts'
@@ -71,6 +72,35 @@ const job = <T extends object>(
 const ticket = async (id: string) =>
   (await testDb.database.db.select().from(tickets).where(eq(tickets.id, id)))[0]!
 
+/** The bot answers turn 1 on its own (`auto`): its reply is queued for delivery. */
+async function botAnswered(ticketId: string): Promise<string> {
+  const replyId = crypto.randomUUID()
+  await context.host.dispatch(
+    ticketId,
+    {
+      type: 'AGENT_DECIDED',
+      turn: 1,
+      decisionId: crypto.randomUUID(),
+      agent: 'atlas',
+      action: 'auto',
+      confidence: 0.95,
+      reason: 'answered_from_library',
+      category: 'how_to',
+      intent: 'support',
+      urgency: 'normal',
+      reply: { messageId: replyId, body: 'Use Export.', citations: [] },
+      draftId: null,
+      model: 'local',
+      latencyMs: 1,
+      scores: {},
+      memory: {},
+      toolCalls: [],
+    },
+    { actor: { kind: 'bot', id: 'atlas' } },
+  )
+  return replyId
+}
+
 const brokenModel: TurnAgent = {
   name: 'atlas',
   run: async () => {
@@ -97,30 +127,7 @@ describe(`failures end with a person (${testDatabaseKind})`, () => {
 
   it('a reply the channel keeps refusing is marked failed and escalates', async () => {
     const { ticketId } = await ticketInTriage()
-    const replyId = crypto.randomUUID()
-    await context.host.dispatch(
-      ticketId,
-      {
-        type: 'AGENT_DECIDED',
-        turn: 1,
-        decisionId: crypto.randomUUID(),
-        agent: 'atlas',
-        action: 'auto',
-        confidence: 0.95,
-        reason: 'answered_from_library',
-        category: 'how_to',
-        intent: 'support',
-        urgency: 'normal',
-        reply: { messageId: replyId, body: 'Use Export.', citations: [] },
-        draftId: null,
-        model: 'local',
-        latencyMs: 1,
-        scores: {},
-        memory: {},
-        toolCalls: [],
-      },
-      { actor: { kind: 'bot', id: 'atlas' } },
-    )
+    const replyId = await botAnswered(ticketId)
     let calls = 0
     const refusing: ChannelAdapter = {
       kind: 'widget',
@@ -130,7 +137,7 @@ describe(`failures end with a person (${testDatabaseKind})`, () => {
         throw new Error('503 Service Unavailable')
       },
     }
-    const handler = deliveryHandler(context, () => refusing)
+    const handler = deliveryHandler(context, testSecretBox(), () => refusing)
     await expect(handler(job({ ticketId, messageId: replyId }, 0, 10))).rejects.toThrow('503')
     // While it backs off, the operator sees why the reply is still queued.
     const [waiting] = await testDb.database.db.select().from(messages).where(eq(messages.id, replyId))
@@ -165,12 +172,51 @@ describe(`failures end with a person (${testDatabaseKind})`, () => {
         return { providerMessageId: `p-${message.id}` }
       },
     }
-    const handler = deliveryHandler(context, () => counting)
+    const handler = deliveryHandler(context, testSecretBox(), () => counting)
     await handler(job({ ticketId, messageId: replyId }, 0, 10))
     await handler(job({ ticketId, messageId: replyId }, 1, 10))
     expect(sent).toBe(1)
     const [reply] = await testDb.database.db.select().from(messages).where(eq(messages.id, replyId))
     expect(reply).toMatchObject({ deliveryStatus: 'sent', providerMessageId: `p-${replyId}` })
+  })
+
+  it('a reply whose send was cut off by a dying process is not sent again: it fails and escalates', async () => {
+    const { ticketId } = await ticketInTriage()
+    const replyId = await botAnswered(ticketId)
+    // The first attempt hands the reply to the provider and never hears back: its process died.
+    let handedOver!: () => void
+    const sending = new Promise<void>((resolve) => {
+      handedOver = resolve
+    })
+    const dying: ChannelAdapter = {
+      kind: 'widget',
+      parse: () => ({ messages: [], statuses: [], ignored: 0 }),
+      send: () => {
+        handedOver()
+        return new Promise(() => {})
+      },
+    }
+    void deliveryHandler(context, testSecretBox(), () => dying)(job({ ticketId, messageId: replyId }, 0, 10))
+    await sending
+    // The retry cannot know whether the customer got it: at most once, so a person takes over.
+    let sent = 0
+    const counting: ChannelAdapter = {
+      ...dying,
+      send: async (message) => {
+        sent++
+        return { providerMessageId: `p-${message.id}` }
+      },
+    }
+    await deliveryHandler(
+      context,
+      testSecretBox(),
+      () => counting,
+    )(job({ ticketId, messageId: replyId }, 1, 10))
+    expect(sent).toBe(0)
+    const [reply] = await testDb.database.db.select().from(messages).where(eq(messages.id, replyId))
+    expect(reply).toMatchObject({ deliveryStatus: 'failed' })
+    expect(reply!.deliveryError).toMatch(/stopped while sending/)
+    expect(await ticket(ticketId)).toMatchObject({ status: 'pending', owner: 'human' })
   })
 
   it('a job that ran out of retries (its worker died every time) is turned into the escalation', async () => {

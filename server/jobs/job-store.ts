@@ -1,8 +1,10 @@
 // pg-boss on the application database: started once per process, queues created (or updated) from
 // QUEUE_OPTIONS, and an Outbox that enqueues inside the caller's drizzle transaction.
+import { sql } from 'drizzle-orm'
 import { PgBoss, type SendOptions } from 'pg-boss'
 import type { Logger } from '../../common/logger.ts'
 import type { Database, Tx } from '../../drizzle/database.ts'
+import { TENANT_ROLE } from '../../drizzle/tenant-scope.ts'
 import type { Outbox } from '../../machines/host/outbox.ts'
 import { sendTraced } from './job-telemetry.ts'
 import { DEAD_LETTER_QUEUE, QUEUE_OPTIONS, QUEUES, type QueueKey } from './queues.ts'
@@ -39,10 +41,13 @@ export async function startJobStore({
     // A crashed worker's job is noticed by its heartbeat/expiry within about ten seconds.
     superviseIntervalSeconds: 5,
     monitorIntervalSeconds: 10,
+    // Workers read a queue's backlog from this cache to decide whether to keep fetching (workers.ts).
+    queueCacheIntervalSeconds: 5,
   })
   boss.on('error', (error) => logger.error({ err: error }, 'job store error'))
   boss.on('warning', (warning) => logger.warn({ warning: warning.data }, `job store: ${warning.message}`))
   await boss.start()
+  await grantJobTablesToTenants(database)
   await ensureQueue(boss, DEAD_LETTER_QUEUE, { retryLimit: 5, retryDelay: 5, retryBackoff: true })
   for (const key of Object.keys(QUEUES) as QueueKey[]) {
     const retries =
@@ -63,6 +68,29 @@ export async function startJobStore({
       boss.stop({ graceful, timeout: timeoutMs, close: true }),
   }
 }
+
+/**
+ * Tenant-scoped transactions run as the `atlas_tenant` role (drizzle/tenant-scope.ts) and enqueue
+ * their jobs in the same transaction, so that role needs pg-boss's tables. pg-boss creates its schema
+ * at start and a table per queue later, hence the default privileges. The job tables hold no
+ * row-level policies: jobs carry ids, and their handlers read the data under the tenant's scope.
+ */
+async function grantJobTablesToTenants(database: Database) {
+  const statements = [
+    `grant usage on schema ${JOB_SCHEMA} to ${TENANT_ROLE}`,
+    `grant select, insert, update, delete on all tables in schema ${JOB_SCHEMA} to ${TENANT_ROLE}`,
+    `grant usage, select on all sequences in schema ${JOB_SCHEMA} to ${TENANT_ROLE}`,
+    `alter default privileges in schema ${JOB_SCHEMA} grant select, insert, update, delete on tables to ${TENANT_ROLE}`,
+  ]
+  // Concurrent GRANTs on one object fail ("tuple concurrently updated"): processes starting together
+  // take turns on a transaction-scoped advisory lock.
+  await database.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${JOB_GRANTS_LOCK_ID})`)
+    for (const statement of statements) await tx.execute(sql.raw(statement))
+  })
+}
+
+const JOB_GRANTS_LOCK_ID = 0x41746c62 // "Atlb"; migrations hold "Atla"
 
 async function ensureQueue(
   boss: PgBoss,

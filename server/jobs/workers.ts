@@ -2,6 +2,7 @@
 import type { JobWithMetadata, PgBoss } from 'pg-boss'
 import type { Assist } from '../../agents/assist/index.ts'
 import type { LocalModels } from '../../agents/local/tenant-models.ts'
+import type { SecretBox } from '../../common/secret-box.ts'
 import type {
   AgentTurnJob,
   DeliveryJob,
@@ -29,6 +30,7 @@ import { deadLetterHandler } from './dead-letter.ts'
 import { deliveryHandler } from './delivery.ts'
 import { inboundHandler } from './inbound.ts'
 import { processTraced } from './job-telemetry.ts'
+import { inJobTenantScope } from './job-tenant.ts'
 import { mediaHandler } from './media.ts'
 import { DEAD_LETTER_QUEUE, QUEUES } from './queues.ts'
 import { retrainHandler } from './retrain.ts'
@@ -45,6 +47,8 @@ export interface WorkerOptions {
   /** Tenants' local models, retrained by the retrain job. */
   localModels: LocalModels
   storage: FileStorage
+  /** Opens channel secrets, for the jobs that call a provider with them (and only those). */
+  secretBox: SecretBox
   transcription: Config['transcription']
   /** AI assist: writes the summaries asked for on the summary queue. */
   assist: Assist
@@ -61,12 +65,18 @@ export async function startWorkers(boss: PgBoss, context: JobContext, options: W
       // NOTIFY wakes workers at once; polling is only the backstop.
       pollingIntervalSeconds: 2,
       notifyPollingIntervalSeconds: 10,
+      // A NOTIFY comes only when a job is inserted: a backlog (a burst of messages, jobs returned
+      // by a dead worker) would drain one job per slot per backstop interval. While pg-boss's count
+      // of ready jobs (cached, see job-store.ts) is above one, fetch again as soon as a job is done;
+      // an empty fetch ends that, so an idle queue is not polled any harder.
+      burstWhenReadyExceeds: 1,
     } as const
     await boss.work<T, void, typeof workOptions>(queue, workOptions, async ([job]: JobWithMetadata<T>[]) => {
       // The job's span continues the trace of the code that enqueued it (see job-telemetry.ts).
+      // …and in the scope of the tenant whose work sent it (row-level security; see job-tenant.ts).
       await processTraced(queue, job!, async () => {
         try {
-          await handler(job!)
+          await inJobTenantScope(queue, job!, context.logger, () => handler(job!))
         } catch (error) {
           context.logger.warn(
             { err: error, queue, jobId: job!.id, attempt: job!.retryCount },
@@ -79,14 +89,17 @@ export async function startWorkers(boss: PgBoss, context: JobContext, options: W
   }
   await work<InboundJob>(QUEUES.inbound, inboundHandler(context, options.success))
   await work<AgentTurnJob>(QUEUES.agentTurn, agentTurnHandler(context, options.agent, options.tools))
-  await work<DeliveryJob>(QUEUES.delivery, deliveryHandler(context))
+  await work<DeliveryJob>(QUEUES.delivery, deliveryHandler(context, options.secretBox))
   await work<TimerJob>(QUEUES.timer, timerHandler(context))
   await work<RetrainJob>(QUEUES.retrain, retrainHandler(context, options.localModels))
   await work<WindowJob>(QUEUES.window, windowHandler(context))
-  await work<MediaJob>(QUEUES.media, mediaHandler(context, options.storage, options.transcription))
+  await work<MediaJob>(
+    QUEUES.media,
+    mediaHandler(context, options.storage, options.transcription, options.secretBox),
+  )
   await work<RouteJob>(QUEUES.route, routeHandler(context))
   await work<SummaryJob>(QUEUES.summary, summaryHandler(context, options.assist))
-  await work<NotifyJob>(QUEUES.notify, notifyHandler(context))
+  await work<NotifyJob>(QUEUES.notify, notifyHandler(context, options.secretBox))
   await work<HealthJob>(QUEUES.health, healthHandler(context, options.success))
   await work<object>(QUEUES.healthNightly, healthNightlyHandler(context, options.success))
   await work<SaveStepJob>(QUEUES.saveStep, saveStepHandler(context, options.success))

@@ -16,6 +16,8 @@ import { WHATSAPP_SIGNATURE_HEADER } from '../../adapters/whatsapp/verify.ts'
 import { AtlasError } from '../../common/errors.ts'
 import { parseInput, storableText } from '../../common/validation.ts'
 import { channels } from '../../drizzle/schema/channels.ts'
+import { withTenant } from '../../drizzle/tenant-scope.ts'
+import { openChannelConfig } from '../channels/channel-config.ts'
 import { applyDeliveryUpdates, applyWatermarks } from '../delivery-updates.ts'
 import { limitBody, param } from '../http/body.ts'
 import { assertAttachmentSizes, storeInboundAttachments } from '../inbound-attachments.ts'
@@ -43,7 +45,10 @@ interface WebhookChannel {
 
 type Env = { Variables: RawBodyVariables & { channel: WebhookChannel } }
 
-type WebhookRuntime = Pick<Runtime, 'database' | 'jobs' | 'host' | 'events' | 'storage' | 'logger'>
+type WebhookRuntime = Pick<
+  Runtime,
+  'database' | 'jobs' | 'host' | 'events' | 'storage' | 'logger' | 'secretBox'
+>
 
 export function webhookRoutes(runtime: WebhookRuntime) {
   const app = new Hono<Env>()
@@ -110,14 +115,13 @@ function channelMiddleware(runtime: WebhookRuntime, kinds: readonly ChannelKind[
     }
     const schema = configSchemaFor(row.kind)
     // Checked on every request: a channel edited into a bad state says so rather than half-working.
+    const opened = openChannelConfig(runtime.secretBox, row)
     const config = schema
-      ? (parseInput(schema, row.config, `channel "${key}" config`, 'config_invalid') as Record<
-          string,
-          unknown
-        >)
-      : row.config
+      ? (parseInput(schema, opened, `channel "${key}" config`, 'config_invalid') as Record<string, unknown>)
+      : opened
     c.set('channel', { id: row.id, tenantId: row.tenantId, kind: row.kind, key: row.key, config })
-    await next()
+    // From here the request acts for the channel's tenant, under row-level security.
+    await withTenant(row.tenantId, next)
   }
 }
 
