@@ -6,11 +6,11 @@ import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { JOB_SCHEMA } from '../server/jobs/job-store.ts'
 import { JOB_TENANT_FIELD } from '../server/jobs/job-tenant.ts'
-import { testDatabaseKind } from '../testing/database.ts'
+import { publicTables, tenantColumn, testDatabaseKind } from '../testing/database.ts'
 import { createConversation, createInboundMessage, createTenant } from '../testing/fixtures.ts'
 import { startTestRuntime, type TestRuntime } from '../testing/runtime.ts'
-import { settled } from '../testing/webhooks.ts'
-import type { Tx } from './database.ts'
+import { askThroughWidget } from '../testing/webhooks.ts'
+import { rowsOf, type Tx } from './database.ts'
 import { messages } from './schema/conversations.ts'
 import { tickets } from './schema/tickets.ts'
 import { TENANT_ROLE, withTenant } from './tenant-scope.ts'
@@ -25,13 +25,7 @@ beforeAll(async () => {
   tenantA = t.tenantId
   // Tenant A: the demo workspace plus a conversation through the real pipeline, so its rows reach
   // most tables (contacts, identities, conversations, messages, tickets, events, decisions …).
-  const posted = await t.app.request('/v1/widget/demo/messages', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ visitorId: 'rls-visitor', text: 'I want a refund for my annual plan' }),
-  })
-  const { conversationId } = (await posted.json()) as { conversationId: string }
-  const view = await settled(t, conversationId)
+  const { view } = await askThroughWidget(t, 'rls-visitor', 'I want a refund for my annual plan')
   await t.api('POST', `/v1/tickets/${view.ticket!.id}/notes`, { text: 'private note of tenant A' })
   await t.api('POST', `/v1/tickets/${view.ticket!.id}/tags`, { add: ['tenant-a-tag'] })
   // Tenant B: a workspace of its own with one conversation.
@@ -39,12 +33,7 @@ beforeAll(async () => {
   tenantB = b.tenant.id
   const { conversation } = await createConversation(t.runtime.database.db, tenantB, b.channel.id)
   await createInboundMessage(t.runtime.database.db, conversation, 'hello from tenant B')
-  tables = (
-    await t.runtime.database.query<{ name: string }>(
-      `select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
-       where n.nspname = 'public' and c.relkind in ('r', 'p') order by 1`,
-    )
-  ).map((r) => r.name)
+  tables = await publicTables(t.runtime.database)
 }, 120_000)
 
 afterAll(async () => {
@@ -61,17 +50,11 @@ function asTenantRole<T>(tenantId: string, work: (tx: Tx) => Promise<T>): Promis
 }
 
 async function countOf(tx: Tx | typeof t.runtime.database.db, query: string): Promise<number> {
-  const result = (await tx.execute(sql.raw(query))) as unknown
-  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<{
-    n: number | string
-  }>
-  return Number(rows[0]!.n)
+  return Number(rowsOf<{ n: number | string }>(await tx.execute(sql.raw(query)))[0]!.n)
 }
 /** drizzle wraps the driver's error: the policy's refusal is its cause. */
 const refusedByPolicy = (error: unknown) =>
   /row-level security/.test(String((error as { cause?: Error }).cause?.message ?? error))
-
-const keyColumn = (table: string) => (table === 'tenants' ? 'id' : 'tenant_id')
 
 describe(`row-level security (${testDatabaseKind})`, () => {
   it('every table holding tenant data has row-level security on, with the tenant policy for the tenant role', async () => {
@@ -90,7 +73,7 @@ describe(`row-level security (${testDatabaseKind})`, () => {
     const seen: Record<string, { ownerSeesA: number; bSeesA: number; bSeesAll: number; ownerSeesB: number }> =
       {}
     for (const table of tables) {
-      const key = keyColumn(table)
+      const key = tenantColumn(table)
       const ownerSeesA = await countOf(
         t.runtime.database.db,
         `select count(*) as n from "${table}" where ${key} = '${tenantA}'`,
@@ -130,8 +113,7 @@ describe(`row-level security (${testDatabaseKind})`, () => {
         sql`update tickets set subject = 'changed by b' where tenant_id = ${tenantA} returning id`,
       )
       const deleted = await tx.execute(sql`delete from messages where tenant_id = ${tenantA} returning id`)
-      const rows = (r: unknown) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows).length
-      return rows(updated) + rows(deleted)
+      return rowsOf(updated).length + rowsOf(deleted).length
     })
     expect(changed).toBe(0)
     // Moving one of B's own rows into A is refused too (WITH CHECK).
@@ -202,10 +184,7 @@ describe(`row-level security (${testDatabaseKind})`, () => {
       ),
     )
     for (const result of after) {
-      const [row] = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Array<{
-        who: string
-        tenant: string | null
-      }>
+      const [row] = rowsOf<{ who: string; tenant: string | null }>(result)
       expect(row!.who).not.toBe(TENANT_ROLE)
       expect(row!.tenant ?? '').toBe('')
     }

@@ -5,9 +5,9 @@
 //
 // - A transaction opened in scope begins with ENTER_TENANT_SQL, so the whole transaction, savepoints
 //   included, runs as the tenant. Transaction boundaries stay exactly where the code put them.
-// - A single statement in scope becomes begin; ENTER_TENANT_SQL; statement; commit. `set_config(…,
-//   true)` lasts until the transaction ends, so nothing leaks to the next user of the pooled
-//   connection. It costs three round trips more; a transaction costs one.
+// - A single statement in scope becomes begin; ENTER_TENANT_SQL and the statement, pipelined;
+//   commit. `set_config(…, true)` lasts until the transaction ends, so nothing leaks to the next user
+//   of the pooled connection. It costs two round trips more (begin, commit); in a transaction, none.
 // Out of scope, both go straight to the driver.
 import type { PGlite, Transaction as PgliteTransaction } from '@electric-sql/pglite'
 import type { Sql, TransactionSql } from 'postgres'
@@ -23,23 +23,17 @@ export function scopedPostgresClient(client: Sql): Sql {
     unsafe(query: string, params?: unknown[], options?: Parameters<Unsafe>[2]) {
       const tenantId = currentTenantId()
       if (!tenantId) return client.unsafe(query, params as never, options)
-      const run = (values: boolean) =>
-        client.begin(async (tx) => {
-          const pending = tx.unsafe(query, params as never, options)
-          // Both go out at once, in order, on the transaction's connection: one round trip, not two.
-          const [, rows] = await Promise.all([enter(tx, tenantId), values ? pending.values() : pending])
-          // An array result must not be returned bare: postgres.js would read it as a list of queries.
-          return { rows }
-        })
-      // drizzle either awaits the query or asks for `.values()`; run once, in the form it wants.
-      return {
-        values: () => run(true).then((r) => r.rows),
-        // biome-ignore lint/suspicious/noThenProperty: drizzle awaits this like postgres.js's PendingQuery
-        then: (resolve: (v: unknown) => unknown, reject: (e: unknown) => unknown) =>
-          run(false)
-            .then((r) => r.rows)
-            .then(resolve, reject),
-      }
+      return pendingQuery((values) =>
+        client
+          .begin(async (tx) => {
+            const pending = tx.unsafe(query, params as never, options)
+            // Both go out at once, in order, on the transaction's connection: one round trip, not two.
+            const [, rows] = await Promise.all([enter(tx, tenantId), values ? pending.values() : pending])
+            // An array result must not be returned bare: postgres.js would read it as a list of queries.
+            return { rows }
+          })
+          .then((r) => r.rows),
+      )
     },
     begin(...args: unknown[]) {
       const tenantId = currentTenantId()
@@ -49,21 +43,13 @@ export function scopedPostgresClient(client: Sql): Sql {
       return begin(...args.slice(0, -1), (tx: TransactionSql) => {
         const entered = enterBeforeFirstStatement((q, p) => tx.unsafe(q, p as never), tenantId)
         const scoped = {
-          unsafe(query: string, params?: unknown[], options?: Parameters<Unsafe>[2]) {
-            const run = (values: boolean) =>
+          unsafe: (query: string, params?: unknown[], options?: Parameters<Unsafe>[2]) =>
+            pendingQuery((values) =>
               entered(query, async () => {
                 const pending = tx.unsafe(query, params as never, options)
-                return { rows: await (values ? pending.values() : pending) }
-              })
-            return {
-              values: () => run(true).then((r) => r.rows),
-              // biome-ignore lint/suspicious/noThenProperty: awaited like postgres.js's PendingQuery
-              then: (resolve: (v: unknown) => unknown, reject: (e: unknown) => unknown) =>
-                run(false)
-                  .then((r) => r.rows)
-                  .then(resolve, reject),
-            }
-          },
+                return values ? pending.values() : pending
+              }),
+            ),
           savepoint: (...a: unknown[]) =>
             entered('', () => (tx.savepoint as (...x: unknown[]) => Promise<unknown>)(...a)),
         }
@@ -72,6 +58,19 @@ export function scopedPostgresClient(client: Sql): Sql {
     },
   }
   return wrapper as unknown as Sql
+}
+
+/**
+ * What drizzle gets back from postgres.js's `unsafe`: it either awaits the query or asks for
+ * `.values()` (rows as arrays). `run` sends it once, in the form asked for.
+ */
+function pendingQuery(run: (values: boolean) => Promise<unknown>) {
+  return {
+    values: () => run(true),
+    // biome-ignore lint/suspicious/noThenProperty: drizzle awaits this like postgres.js's PendingQuery
+    then: (resolve: (v: unknown) => unknown, reject: (e: unknown) => unknown) =>
+      run(false).then(resolve, reject),
+  }
 }
 
 /**

@@ -22,33 +22,30 @@ export const ENTER_TENANT_SQL = `select set_config('${TENANT_SETTING}', $1, true
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-interface Scope {
-  tenantId: string
-}
-
-const storage = new AsyncLocalStorage<Scope | null>()
+/** The tenant id of the current scope; null (or nothing) outside one. */
+const storage = new AsyncLocalStorage<string | null>()
 
 /** Runs `work` (and everything it awaits) as `tenantId`: its queries see only that tenant's rows. */
 export function withTenant<T>(tenantId: string, work: () => T | PromiseLike<T>): Promise<T> {
   if (!UUID.test(tenantId)) throw new AtlasError('internal', `Not a tenant id: ${JSON.stringify(tenantId)}`)
   const current = storage.getStore()
-  if (current && current.tenantId !== tenantId) {
+  if (current && current !== tenantId) {
     // Nesting another tenant inside a tenant's work is a bug, never a feature.
     throw new AtlasError('internal', 'A tenant-scoped unit of work tried to act for another tenant')
   }
   // Awaited inside the scope: drizzle's query builders are lazy, and run when awaited.
-  return storage.run({ tenantId }, async () => await work())
+  return storage.run(tenantId, async () => await work())
 }
 
 /**
- * Runs `work` outside any tenant scope: for the few reads that decide which tenant a request or job
- * belongs to, and cross-tenant fan-outs. `reason` documents why at the call site.
+ * Runs `work` outside any tenant scope, from inside one: for a check that must look across tenants
+ * (its call site says why).
  */
-export function withoutTenant<T>(_reason: string, work: () => T | PromiseLike<T>): Promise<T> {
+export function withoutTenant<T>(work: () => T | PromiseLike<T>): Promise<T> {
   return storage.run(null, async () => await work())
 }
 
 /** The tenant the current work acts for, or undefined outside a tenant scope. */
 export function currentTenantId(): string | undefined {
-  return storage.getStore()?.tenantId ?? undefined
+  return storage.getStore() ?? undefined
 }

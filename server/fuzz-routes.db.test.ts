@@ -24,7 +24,7 @@ import {
   queryString,
 } from '../testing/fuzz.ts'
 import { startTestRuntime, type TestRuntime } from '../testing/runtime.ts'
-import { settled } from '../testing/webhooks.ts'
+import { askThroughWidget } from '../testing/webhooks.ts'
 import { DEAD_LETTER_QUEUE, QUEUES } from './jobs/queues.ts'
 import { OPERATIONS } from './openapi.ts'
 
@@ -89,13 +89,7 @@ beforeAll(async () => {
     },
   })
   // Something to point at: a conversation with its contact and ticket, articles, settings sections.
-  const posted = await t.app.request('/v1/widget/demo/messages', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ visitorId: 'fuzz-visitor', text: 'How do I reset my password?' }),
-  })
-  const { conversationId } = (await posted.json()) as { conversationId: string }
-  const view = await settled(t, conversationId)
+  const { conversationId, view } = await askThroughWidget(t, 'fuzz-visitor', 'How do I reset my password?')
   const contact = (await (await t.api('GET', '/v1/contacts')).json()) as { contacts: Array<{ id: string }> }
   const articles = (await (await t.api('GET', '/v1/admin/library/articles')).json()) as {
     articles: Array<{ ref?: string; id?: string }>

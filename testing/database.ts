@@ -53,3 +53,15 @@ function withDatabase(url: string, name: string): string {
   parsed.pathname = `/${name}`
   return parsed.toString()
 }
+
+/** The application's tables (schema public), for checks that must cover every one of them. */
+export async function publicTables(database: Database): Promise<string[]> {
+  const rows = await database.query<{ name: string }>(
+    `select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+     where n.nspname = 'public' and c.relkind in ('r', 'p') order by 1`,
+  )
+  return rows.map((r) => r.name)
+}
+
+/** The column that names a row's tenant: `tenants` is keyed by it, every other table refers to it. */
+export const tenantColumn = (table: string) => (table === 'tenants' ? 'id' : 'tenant_id')

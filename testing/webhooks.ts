@@ -113,3 +113,15 @@ export async function outboundOf(t: TestRuntime, conversationId: string) {
 }
 
 export const unixNow = () => Math.floor(Date.now() / 1000)
+
+/** A visitor's message through the demo widget, once the agent has settled it. */
+export async function askThroughWidget(t: TestRuntime, visitorId: string, text: string) {
+  const response = await t.app.request('/v1/widget/demo/messages', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ visitorId, text }),
+  })
+  if (response.status !== 202) throw new Error(`widget message: ${response.status} ${await response.text()}`)
+  const { conversationId } = (await response.json()) as { conversationId: string }
+  return { conversationId, view: await settled(t, conversationId) }
+}

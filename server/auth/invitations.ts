@@ -18,7 +18,7 @@ export async function createInvitation(
   const email = normalizeEmail(input.email)
   // An address signs in to one workspace, so it is unique across tenants: this one check looks
   // outside the caller's tenant, and answers only whether the address is taken.
-  const [existing] = await withoutTenant('email addresses are unique across tenants', () =>
+  const [existing] = await withoutTenant(() =>
     db.select({ id: users.id }).from(users).where(eq(users.email, email)),
   )
   if (existing) throw new AtlasError('conflict', `${email} already has an account`)

@@ -1,7 +1,8 @@
 // A message the desk itself sends on a ticket (a follow-up reminder, the satisfaction question, a
 // thank-you), queued like any reply: an outbound row and a delivery job in the caller's transaction.
 // Outside a channel's messaging window WhatsApp takes only an approved template and Messenger or
-// Instagram nothing; then nothing is queued and the caller is told why (it leaves a note for the team instead of failing silently).
+// Instagram nothing; then nothing is queued and the caller is told why (it leaves a note for the
+// team instead of failing silently).
 import { randomUUID } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import type { Tx } from '../../drizzle/database.ts'

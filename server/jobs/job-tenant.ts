@@ -4,7 +4,7 @@
 // a scope (a cron fan-out sending per-tenant jobs) names its tenant in `tenantId` instead.
 import { AtlasError } from '../../common/errors.ts'
 import type { Logger } from '../../common/logger.ts'
-import { currentTenantId, withoutTenant, withTenant } from '../../drizzle/tenant-scope.ts'
+import { currentTenantId, withTenant } from '../../drizzle/tenant-scope.ts'
 import { QUEUES } from './queues.ts'
 
 export const JOB_TENANT_FIELD = '_tenant'
@@ -50,5 +50,6 @@ export function inJobTenantScope<T>(
   if (!CROSS_TENANT_QUEUES.has(queue)) {
     logger.warn({ queue, jobId: job.id }, 'job has no tenant scope; its queries bypass row-level security')
   }
-  return withoutTenant('cross-tenant fan-out', run)
+  // pg-boss calls handlers from the loop `work()` started at start-up, outside any scope.
+  return run()
 }

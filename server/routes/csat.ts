@@ -44,7 +44,7 @@ const isScore = (value: unknown): value is Score => SCORES.includes(Number(value
 
 export function csatPublicRoutes(runtime: Pick<Runtime, 'database' | 'config'>, jobs: SuccessJobs) {
   const db = runtime.database.db
-  const app = new Hono()
+  const app = new Hono<{ Variables: { survey?: Survey } }>()
 
   // The token is in the URL: no referrer to other sites, no caching, no search engines; the page
   // loads nothing but itself and posts only to itself.
@@ -59,18 +59,6 @@ export function csatPublicRoutes(runtime: Pick<Runtime, 'database' | 'config'>, 
       'Content-Security-Policy',
       "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     )
-  })
-
-  // The token names the survey, and so its tenant: the page's reads and the answer run in its scope.
-  app.use('/:token', async (c, next) => {
-    const token = c.req.param('token')
-    if (!/^[\w-]{8,128}$/.test(token)) return next()
-    const [survey] = await db
-      .select({ tenantId: satisfactionSurveys.tenantId })
-      .from(satisfactionSurveys)
-      .where(eq(satisfactionSurveys.token, token))
-    if (!survey) return next()
-    await withTenant(survey.tenantId, next)
   })
 
   async function surveyOf(token: string) {
@@ -140,8 +128,18 @@ ${SCORES.map(
     )
   }
 
-  app.get('/:token', async (c) => {
+  // The token is the right to answer: it names the survey, and so the tenant whose scope the page's
+  // reads and the answer run in. Looked up once, here; an unknown one is the route's 404 (after its
+  // body limit).
+  app.use('/:token', async (c, next) => {
     const survey = await surveyOf(c.req.param('token'))
+    if (!survey) return next()
+    c.set('survey', survey)
+    await withTenant(survey.tenantId, next)
+  })
+
+  app.get('/:token', async (c) => {
+    const survey = c.get('survey')
     if (!survey) return notFound(c)
     // Only shows the choice: mail scanners open every link, so a GET never records anything.
     const asked = c.req.query('score')
@@ -169,7 +167,7 @@ ${SCORES.map(
         ),
     }),
     async (c) => {
-      const survey = await surveyOf(c.req.param('token'))
+      const survey = c.get('survey')
       if (!survey) return notFound(c)
       const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>)
       const parsed = AnswerForm.safeParse(form)

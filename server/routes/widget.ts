@@ -33,20 +33,20 @@ const HEARTBEAT_MS = 15_000
 export function widgetRoutes(runtime: Pick<Runtime, 'database' | 'jobs' | 'events'>) {
   const { database, jobs, events } = runtime
   const db = database.db
-  const app = new Hono<{ Variables: { widgetChannel?: WidgetChannel } }>()
+  const app = new Hono<{ Variables: { widgetChannel: WidgetChannel } }>()
 
-  // A known widget key puts the request in its tenant's scope (row-level security). An unknown or
-  // malformed one falls through, unscoped, to the route, which refuses it with its own message.
+  // The size limit comes first: an oversized message is refused before any look-up.
+  app.use('/:widgetKey/messages', limitBody(32 * 1024))
+  // Every route is under a widget key: it names the channel, and so the tenant whose scope the
+  // request runs in (row-level security). A malformed or unknown key is a 404.
   app.use('/:widgetKey/*', async (c, next) => {
-    const key = WidgetKey.safeParse(c.req.param('widgetKey'))
-    const channel = key.success ? await widgetChannel(db, key.data).catch(() => undefined) : undefined
-    if (!channel) return next()
+    const channel = await widgetChannel(db, param(c, 'widgetKey', WidgetKey))
     c.set('widgetChannel', channel)
     await withTenant(channel.tenantId, next)
   })
 
-  app.post('/:widgetKey/messages', limitBody(32 * 1024), async (c) => {
-    const channel = c.get('widgetChannel') ?? (await widgetChannel(db, param(c, 'widgetKey', WidgetKey)))
+  app.post('/:widgetKey/messages', async (c) => {
+    const channel = c.get('widgetChannel')
     const [inbound] = parseWidgetMessage(await readJson(c), {
       idempotencyKey: c.req.header('idempotency-key'),
       country: countryOf(
@@ -63,7 +63,7 @@ export function widgetRoutes(runtime: Pick<Runtime, 'database' | 'jobs' | 'event
 
   // The visitor's latest conversation: the widget shows it when they come back.
   app.get('/:widgetKey/visitors/:visitorId/conversation', async (c) => {
-    const channel = await widgetChannel(db, param(c, 'widgetKey', WidgetKey))
+    const channel = c.get('widgetChannel')
     const visitorId = param(c, 'visitorId', VisitorId)
     const [conversation] = await db
       .select({ id: conversations.id })
@@ -86,7 +86,7 @@ export function widgetRoutes(runtime: Pick<Runtime, 'database' | 'jobs' | 'event
   app.get('/:widgetKey/conversations/:conversationId', async (c) => {
     const conversationId = await visitorConversation(
       db,
-      c.req.param('widgetKey'),
+      c.get('widgetChannel'),
       c.req.param('conversationId'),
       c.req.query(),
     )
@@ -97,7 +97,7 @@ export function widgetRoutes(runtime: Pick<Runtime, 'database' | 'jobs' | 'event
   app.get('/:widgetKey/conversations/:conversationId/events', async (c) => {
     const conversationId = await visitorConversation(
       db,
-      c.req.param('widgetKey'),
+      c.get('widgetChannel'),
       c.req.param('conversationId'),
       c.req.query(),
     )
@@ -127,14 +127,10 @@ export function widgetRoutes(runtime: Pick<Runtime, 'database' | 'jobs' | 'event
 /** The conversation, if it belongs to this widget and this visitor; "not found" otherwise. */
 async function visitorConversation(
   db: Executor,
-  widgetKey: string,
+  channel: WidgetChannel,
   conversationId: string,
   query: Record<string, string>,
 ): Promise<string> {
-  const channel = await widgetChannel(
-    db,
-    parseInput(WidgetKey, widgetKey, 'path parameter widgetKey', 'not_found'),
-  )
   const id = parseInput(UuidParam, conversationId, 'path parameter conversationId', 'not_found')
   const { visitorId } = parseInput(VisitorQuery, query, 'query')
   const [conversation] = await db
