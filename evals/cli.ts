@@ -48,7 +48,6 @@ export interface CliIo {
   env: Record<string, string | undefined>
 }
 
-/** Exit codes: 0 passed, 1 a gate failed (regression), 2 bad usage or configuration, 3 cassette miss. */
 /** An io that keeps what the CLI prints, for tests and tools that call `runCli` in-process. */
 export function capturedIo(env: Record<string, string> = {}): CliIo & { stdout: string; stderr: string } {
   const sink = {
@@ -65,6 +64,7 @@ export function capturedIo(env: Record<string, string> = {}): CliIo & { stdout: 
   return sink
 }
 
+/** Exit codes: 0 passed, 1 a gate failed (regression), 2 bad usage or configuration, 3 cassette miss. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let args: ReturnType<typeof parse>
   try {

@@ -6,6 +6,7 @@ import type { Database } from '../drizzle/database.ts'
 import { createApp } from '../server/app.ts'
 import type { AtlasConfig } from '../server/atlas-config.ts'
 import { loadConfig } from '../server/config.ts'
+import { JOB_SCHEMA } from '../server/jobs/job-store.ts'
 import { type Runtime, startRuntime } from '../server/runtime.ts'
 import { createTestDatabase, type TestDatabase } from './database.ts'
 
@@ -131,7 +132,7 @@ export async function releaseDueJobs(
   queues: readonly string[],
 ): Promise<void> {
   await database.query(
-    `update pgboss.job set start_after = now()
+    `update ${JOB_SCHEMA}.job set start_after = now()
       where name = any($1::text[]) and state = 'created' and start_after > now() and start_after <= $2`,
     [queues, until.toISOString()],
   )
